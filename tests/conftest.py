@@ -1,0 +1,12 @@
+"""Shared fixtures."""
+import pytest
+from mmengine.registry import DefaultScope
+
+import univ_mm  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def univ_mm_scope():
+    """Run each test inside the ``univ_mm`` default scope."""
+    with DefaultScope.overwrite_default_scope('univ_mm'):
+        yield

@@ -1,0 +1,3 @@
+from .univ_vit import LORA_TARGETS, UNIVVisionTransformer
+
+__all__ = ['LORA_TARGETS', 'UNIVVisionTransformer']
