@@ -1,0 +1,122 @@
+"""PCCLLoss: pseudo pairs, the loss value, precision and batch locality."""
+import math
+
+import pytest
+import torch
+
+from univ_mm.models.losses import PCCLLoss
+
+
+def one_head(rows: list[list[float]]) -> torch.Tensor:
+    """Attention ``[1, 1, N, N]`` from hand-written rows."""
+    return torch.tensor(rows).view(1, 1, len(rows), len(rows))
+
+
+def reference_pairs(attn: torch.Tensor, threshold: float,
+                    keep_top1: bool = False) -> torch.Tensor:
+    """The spec's rule, one row at a time in plain Python."""
+    weights = attn.double().mean(1)
+    pairs = torch.zeros_like(weights)
+    for b, i in torch.cartesian_prod(torch.arange(weights.shape[0]),
+                                     torch.arange(weights.shape[1])):
+        total = 0.0
+        for rank, j in enumerate(weights[b, i].argsort(descending=True)):
+            total += weights[b, i, j].item()
+            if total <= threshold or (keep_top1 and rank == 0):
+                pairs[b, i, j] = 1
+    return pairs.float()
+
+
+def test_boundary_is_inclusive():
+    # cumulative sums 0.5, 0.75, 0.875, 1.0: exactly representable
+    attn = one_head([[0.125, 0.5, 0.125, 0.25]] * 4)
+    pairs = PCCLLoss(threshold=0.75).pseudo_pairs(attn)
+    assert pairs[0, 0].tolist() == [0, 1, 0, 1]
+    below = PCCLLoss(threshold=0.74).pseudo_pairs(attn)
+    assert below[0, 0].tolist() == [0, 1, 0, 0]
+
+
+def test_row_whose_top_key_exceeds_threshold_has_no_positive():
+    rows = [[0.75, 0.125, 0.0625, 0.0625], [0.25, 0.5, 0.125, 0.125],
+            [0.25] * 4, [0.0625, 0.0625, 0.125, 0.75]]
+    loss = PCCLLoss(threshold=0.6)
+    pairs = loss.pseudo_pairs(one_head(rows))
+    assert pairs[0].sum(-1).tolist() == [0, 1, 2, 0]
+    stats = loss.pair_statistics(pairs)
+    assert stats['empty_row_ratio'].item() == 0.5
+    assert stats['positives_per_row'].item() == 0.75
+
+
+def test_keep_top1_variant_fills_empty_rows():
+    rows = [[0.75, 0.125, 0.0625, 0.0625], [0.25, 0.5, 0.125, 0.125],
+            [0.25] * 4, [0.0625, 0.0625, 0.125, 0.75]]
+    pairs = PCCLLoss(threshold=0.6, keep_top1=True).pseudo_pairs(
+        one_head(rows))
+    assert pairs[0, 0].tolist() == [1, 0, 0, 0]
+    assert pairs[0, 3].tolist() == [0, 0, 0, 1]
+
+
+@pytest.mark.parametrize('keep_top1', [False, True])
+def test_pairs_match_reference_on_random_multi_head_attention(keep_top1):
+    torch.manual_seed(0)
+    attn = (torch.randn(2, 3, 9, 9) * 2).softmax(-1)
+    pairs = PCCLLoss(threshold=0.6, keep_top1=keep_top1).pseudo_pairs(attn)
+    assert torch.equal(pairs, reference_pairs(attn, 0.6, keep_top1))
+
+
+def test_loss_value_by_hand():
+    student = torch.tensor([[[1.0, 0.0], [0.0, 2.0]]])
+    teacher = torch.tensor([[[3.0, 0.0], [0.0, 1.0]]])
+    attn = one_head([[0.75, 0.25], [0.25, 0.75]])
+    loss = PCCLLoss(threshold=0.8, temperature=0.5)(student, teacher, attn)
+    # cosine logits / 0.5: diag 2, off-diag 0; positives on the diagonal
+    positive = math.log1p(math.exp(-2.0))
+    negative = math.log1p(math.exp(0.0))
+    assert loss.item() == pytest.approx((2 * positive + 2 * negative) / 4)
+
+
+def test_loss_weight_scales():
+    torch.manual_seed(0)
+    s, t = torch.randn(2, 5, 8), torch.randn(2, 5, 8)
+    attn = torch.randn(2, 2, 5, 5).softmax(-1)
+    base = PCCLLoss()(s, t, attn)
+    assert PCCLLoss(loss_weight=2.5)(s, t, attn) == pytest.approx(2.5 * base)
+
+
+def test_batch_loss_is_mean_of_per_image_losses():
+    torch.manual_seed(0)
+    s, t = torch.randn(4, 6, 8), torch.randn(4, 6, 8)
+    attn = torch.randn(4, 2, 6, 6).softmax(-1)
+    loss = PCCLLoss()
+    per_image = [loss(s[i:i + 1], t[i:i + 1], attn[i:i + 1]) for i in range(4)]
+    assert loss(s, t, attn).item() == pytest.approx(
+        torch.stack(per_image).mean().item(), rel=1e-6)
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_low_precision_inputs_do_not_overflow(dtype):
+    torch.manual_seed(0)
+    s32, t32 = torch.randn(2, 16, 64) * 300, torch.randn(2, 16, 64) * 300
+    attn = torch.randn(2, 2, 16, 16).softmax(-1)
+    loss = PCCLLoss()
+    reference = loss(s32, t32, attn)
+    with torch.autocast('cpu', dtype=dtype):
+        low = loss(s32.to(dtype), t32.to(dtype), attn.to(dtype))
+    assert torch.isfinite(low)
+    assert low.dtype == torch.float32
+    assert low.item() == pytest.approx(reference.item(), rel=5e-2)
+
+
+def test_gradient_reaches_student_tokens():
+    s = torch.randn(1, 4, 8, requires_grad=True)
+    loss = PCCLLoss()(s, torch.randn(1, 4, 8),
+                      torch.randn(1, 1, 4, 4).softmax(-1))
+    loss.backward()
+    assert s.grad is not None and s.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('kwargs', [dict(threshold=0), dict(threshold=1.5),
+                                    dict(temperature=0)])
+def test_invalid_arguments_raise(kwargs):
+    with pytest.raises(ValueError):
+        PCCLLoss(**kwargs)

@@ -1,0 +1,3 @@
+from .pccl_loss import PCCLLoss
+
+__all__ = ['PCCLLoss']

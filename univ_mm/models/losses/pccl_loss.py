@@ -1,0 +1,121 @@
+"""PCCL: Patch Cross-modal Contrastive Learning loss of UNIV.
+
+UNIV: Unified Foundation Model for Infrared and Visible Modalities,
+https://arxiv.org/abs/2509.15642
+"""
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from univ_mm.registry import MODELS
+
+
+@MODELS.register_module()
+class PCCLLoss(nn.Module):
+    """Patch-level contrastive loss against attention-derived pseudo pairs.
+
+    For every query patch of an image, the teacher's last-block attention
+    (averaged over heads) picks its positive keys: sorted descending, key j
+    is positive iff the cumulative weight up to and including j is
+    ``<= threshold``. Student and teacher tokens are L2-normalised, their
+    cosine logits divided by ``temperature`` and scored with BCE-with-logits
+    against the pairs, averaged over ``B * N * N``. Negatives are the other
+    patches of the same image, so no matrix grows beyond ``[B, N, N]``.
+
+    The loss runs in float32 with autocast off, so it is the same under fp32,
+    bf16 and fp16 training.
+
+    Args:
+        threshold (float): Cumulative attention mass of the positives (tau).
+            Defaults to 0.6.
+        temperature (float): Logit temperature. Defaults to 0.04.
+        loss_weight (float): Multiplier of the loss. Defaults to 1.0.
+        eps (float): Epsilon of the L2 normalisation. Defaults to 1e-6.
+        keep_top1 (bool): Variant: always keep each row's top key, even
+            when its weight alone exceeds ``threshold``. The official
+            behaviour (False) leaves such rows without positives.
+            Defaults to False.
+    """
+
+    def __init__(self,
+                 threshold: float = 0.6,
+                 temperature: float = 0.04,
+                 loss_weight: float = 1.0,
+                 eps: float = 1e-6,
+                 keep_top1: bool = False) -> None:
+        super().__init__()
+        if not 0 < threshold <= 1:
+            raise ValueError(f'threshold must be in (0, 1], got {threshold}')
+        if temperature <= 0:
+            raise ValueError(f'temperature must be > 0, got {temperature}')
+        self.threshold = threshold
+        self.temperature = temperature
+        self.loss_weight = loss_weight
+        self.eps = eps
+        self.keep_top1 = keep_top1
+
+    @torch.no_grad()
+    def pseudo_pairs(self, attn: Tensor) -> Tensor:
+        """Binary positive mask from the teacher's attention.
+
+        Args:
+            attn (Tensor): Softmax attention ``[B, H, N, N]``, row = query.
+
+        Returns:
+            Tensor: Float 0/1 mask ``[B, N, N]``; ``[b, i, j] = 1`` when key
+            patch j is a positive of query patch i.
+        """
+        weights = attn.float().mean(dim=1)
+        ranked, order = weights.sort(dim=-1, descending=True)
+        positive = ranked.cumsum(dim=-1) <= self.threshold
+        if self.keep_top1:
+            positive[..., 0] = True
+        return torch.zeros_like(weights).scatter_(-1, order,
+                                                  positive.float())
+
+    def contrastive(self, student_tokens: Tensor, teacher_tokens: Tensor,
+                    pairs: Tensor) -> Tensor:
+        """Weighted BCE of student-teacher cosine logits against ``pairs``.
+
+        Args:
+            student_tokens (Tensor): ``[B, N, C]``.
+            teacher_tokens (Tensor): ``[B, N, C]`` of the RGB view.
+            pairs (Tensor): ``[B, N, N]`` from :meth:`pseudo_pairs`.
+
+        Returns:
+            Tensor: Scalar loss.
+        """
+        with torch.autocast(student_tokens.device.type, enabled=False):
+            student = F.normalize(student_tokens.float(), dim=-1, eps=self.eps)
+            teacher = F.normalize(teacher_tokens.float(), dim=-1, eps=self.eps)
+            logits = student @ teacher.transpose(1, 2) / self.temperature
+            loss = F.binary_cross_entropy_with_logits(logits, pairs)
+        return self.loss_weight * loss
+
+    def forward(self, student_tokens: Tensor, teacher_tokens: Tensor,
+                teacher_attn: Tensor) -> Tensor:
+        """PCCL loss of student tokens against the teacher's tokens and pairs.
+
+        Args:
+            student_tokens (Tensor): ``[B, N, C]``.
+            teacher_tokens (Tensor): ``[B, N, C]``.
+            teacher_attn (Tensor): ``[B, H, N, N]`` last-block attention.
+
+        Returns:
+            Tensor: Scalar loss.
+        """
+        pairs = self.pseudo_pairs(teacher_attn)
+        return self.contrastive(student_tokens, teacher_tokens, pairs)
+
+    @staticmethod
+    @torch.no_grad()
+    def pair_statistics(pairs: Tensor) -> dict[str, Tensor]:
+        """Statistics of a pair mask worth logging (no ``loss`` in names).
+
+        Returns:
+            dict[str, Tensor]: ``positives_per_row`` (mean count) and
+            ``empty_row_ratio`` (share of rows with no positive).
+        """
+        per_row = pairs.sum(dim=-1)
+        return dict(positives_per_row=per_row.mean(),
+                    empty_row_ratio=(per_row == 0).float().mean())
