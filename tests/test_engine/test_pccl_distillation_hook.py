@@ -1,0 +1,87 @@
+"""PCCLDistillationHook: teacher guard and merged-backbone export."""
+import logging
+from types import SimpleNamespace
+
+import pytest
+import torch
+from helpers import TINY_ARCH, tiny_univ
+from mmengine.runner import load_checkpoint
+from mmpretrain.models import VisionTransformer
+
+from univ_mm.engine.hooks import PCCLDistillationHook
+from univ_mm.registry import MODELS
+
+
+def fake_runner(tmp_path, optimise_teacher=False):
+    """The parts of a runner the hook reads."""
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_univ())
+    model.init_weights()
+    params = [p for p in model.parameters() if p.requires_grad]
+    if optimise_teacher:
+        params += list(model.teacher.parameters())
+    optimizer = torch.optim.SGD(params, lr=0.1)
+    return SimpleNamespace(
+        model=model, optim_wrapper=SimpleNamespace(optimizer=optimizer),
+        work_dir=str(tmp_path), iter=0, logger=logging.getLogger('test'))
+
+
+def test_before_train_rejects_a_teacher_that_requires_grad(tmp_path):
+    runner = fake_runner(tmp_path)
+    runner.model.teacher.ln1.weight.requires_grad = True
+    with pytest.raises(RuntimeError, match='require grad'):
+        PCCLDistillationHook().before_train(runner)
+
+
+def test_before_train_rejects_teacher_weights_in_the_optimizer(tmp_path):
+    runner = fake_runner(tmp_path, optimise_teacher=True)
+    with pytest.raises(RuntimeError, match='optimizer'):
+        PCCLDistillationHook().before_train(runner)
+
+
+def test_teacher_is_put_back_in_eval_mode(tmp_path):
+    runner = fake_runner(tmp_path)
+    hook = PCCLDistillationHook()
+    hook.before_train(runner)
+    runner.model.teacher.layers[0].train()
+    hook.before_train_iter(runner, 0)
+    assert not any(m.training for m in runner.model.teacher.modules())
+
+
+def test_a_changed_teacher_weight_fails_loudly(tmp_path):
+    runner = fake_runner(tmp_path)
+    hook = PCCLDistillationHook(check_interval=1)
+    hook.before_train(runner)
+    hook.after_train_iter(runner, 0)  # unchanged: passes
+    with torch.no_grad():
+        runner.model.teacher.layers[1].attn.proj.weight[0, 0] += 1e-3
+    with pytest.raises(RuntimeError, match='teacher weights changed'):
+        hook.after_train_iter(runner, 0)
+
+
+def test_a_teacher_gradient_fails_loudly(tmp_path):
+    runner = fake_runner(tmp_path)
+    hook = PCCLDistillationHook(check_interval=1)
+    hook.before_train(runner)
+    weight = runner.model.teacher.ln1.weight
+    weight.grad = torch.zeros_like(weight)
+    with pytest.raises(RuntimeError, match='received gradients'):
+        hook.after_train_iter(runner, 0)
+
+
+def test_save_writes_a_merged_plain_backbone(tmp_path):
+    runner = fake_runner(tmp_path)
+    for name, param in runner.model.backbone.named_parameters():
+        if 'lora_B' in name:
+            torch.nn.init.normal_(param, std=0.1)
+    checkpoint = dict(meta=dict(iter=7, epoch=0))
+    PCCLDistillationHook().before_save_checkpoint(runner, checkpoint)
+    path = tmp_path / 'univ_backbone_iter_7.pth'
+    plain = VisionTransformer(arch=TINY_ARCH, img_size=32, patch_size=8,
+                              out_type='featmap')
+    plain.eval()
+    load_checkpoint(plain, str(path), strict=True)
+    student = runner.model.backbone
+    student.eval()
+    images = torch.randn(2, 3, 32, 32)
+    assert (plain(images)[0] - student(images)[0]).abs().max() < 1e-4

@@ -1,0 +1,62 @@
+"""Safe loading, atomic saving."""
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+
+from univ_mm.utils.checkpoint import load_checkpoint_safely, save_atomically
+
+
+class Payload:
+    """Pickles into a call that would create a file when unpickled."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker, ))
+
+
+class Unpicklable:
+    """Fails halfway through a save."""
+
+    def __reduce__(self):
+        raise pickle.PicklingError('cannot be saved')
+
+
+def test_runner_state_loads_weights_only(tmp_path):
+    buffer = HistoryBuffer()
+    buffer.update(1.5)
+    state = dict(state_dict=dict(w=torch.ones(2)),
+                 message_hub=dict(log_scalars=dict(loss=buffer)),
+                 meta=dict(arr=np.arange(3, dtype=np.int64),
+                           value=np.float64(0.25)))
+    path = save_atomically(state, tmp_path / 'ckpt.pth')
+    loaded = load_checkpoint_safely(path)
+    assert loaded['message_hub']['log_scalars']['loss'].current() == 1.5
+    assert loaded['meta']['arr'].tolist() == [0, 1, 2]
+
+
+def test_crafted_pickle_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / 'payload-ran'
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(state_dict={}, extra=Payload(str(marker))), path)
+    with pytest.raises(RuntimeError, match='refusing to load'):
+        load_checkpoint_safely(path)
+    assert not marker.exists()
+
+
+def test_missing_checkpoint_names_the_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nothing.pth'):
+        load_checkpoint_safely(tmp_path / 'nothing.pth')
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path):
+    path = save_atomically(dict(version=1), tmp_path / 'ckpt.pth')
+    with pytest.raises(pickle.PicklingError):
+        save_atomically(dict(version=2, bad=Unpicklable()), path)
+    assert load_checkpoint_safely(path) == dict(version=1)
+    assert [p.name for p in tmp_path.iterdir()] == ['ckpt.pth']

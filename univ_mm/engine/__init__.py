@@ -1,0 +1,3 @@
+from .hooks import PCCLDistillationHook
+
+__all__ = ['PCCLDistillationHook']

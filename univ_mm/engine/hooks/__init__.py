@@ -1,0 +1,3 @@
+from .pccl_distillation_hook import PCCLDistillationHook
+
+__all__ = ['PCCLDistillationHook']

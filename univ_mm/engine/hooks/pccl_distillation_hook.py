@@ -1,0 +1,108 @@
+"""Keep UNIV's teacher frozen and export the merged student backbone."""
+from pathlib import Path
+
+import torch
+from mmengine.dist import master_only
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from torch import nn
+
+from univ_mm.registry import HOOKS
+from univ_mm.utils.checkpoint import save_merged_backbone
+
+
+def weight_fingerprint(module: nn.Module) -> torch.Tensor:
+    """Float64 sums of every tensor of ``module``: moves if any weight does.
+
+    Returns:
+        Tensor: ``[num_tensors, 2]``, the sum and the sum of squares.
+    """
+    return torch.stack([
+        torch.stack([t.double().sum(), t.double().square().sum()])
+        for t in module.state_dict().values()
+    ])
+
+
+@HOOKS.register_module()
+class PCCLDistillationHook(Hook):
+    """Guard the frozen teacher of a UNIV model and export merged weights.
+
+    * Before training and before every iteration the teacher is put back in
+      eval mode if anything switched it to train mode.
+    * It fails loudly (``RuntimeError``) if a teacher weight requires
+      gradients, is handed to the optimizer, holds a gradient, or changes
+      (checked every ``check_interval`` iterations).
+    * Whenever the runner saves a checkpoint it also writes the student with
+      LoRA merged, under plain mmpretrain names, as
+      ``univ_backbone_iter_{N}.pth`` in the work directory.
+
+    Args:
+        check_interval (int): Iterations between the gradient and weight
+            checks. Defaults to 50.
+        export_backbone (bool): Write the merged backbone on every save.
+            Defaults to True.
+        filename_tmpl (str): Name of the merged file, formatted with the
+            iteration. Defaults to ``'univ_backbone_iter_{}.pth'``.
+    """
+
+    priority = 'HIGH'
+
+    def __init__(self,
+                 check_interval: int = 50,
+                 export_backbone: bool = True,
+                 filename_tmpl: str = 'univ_backbone_iter_{}.pth') -> None:
+        self.check_interval = check_interval
+        self.export_backbone = export_backbone
+        self.filename_tmpl = filename_tmpl
+        self._fingerprint: torch.Tensor | None = None
+
+    @staticmethod
+    def _model(runner) -> nn.Module:
+        model = runner.model
+        return model.module if is_model_wrapper(model) else model
+
+    def before_train(self, runner) -> None:
+        teacher = self._model(runner).teacher
+        trainable = [n for n, p in teacher.named_parameters()
+                     if p.requires_grad]
+        if trainable:
+            raise RuntimeError(f'teacher weights require grad: {trainable}')
+        teacher_ids = {id(p) for p in teacher.parameters()}
+        for group in runner.optim_wrapper.optimizer.param_groups:
+            if any(id(p) in teacher_ids for p in group['params']):
+                raise RuntimeError('the optimizer holds teacher weights')
+        self._fingerprint = weight_fingerprint(teacher)
+        teacher.eval()
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        teacher = self._model(runner).teacher
+        if any(m.training for m in teacher.modules()):
+            teacher.eval()
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        if not self.every_n_train_iters(runner, self.check_interval):
+            return
+        teacher = self._model(runner).teacher
+        with_grad = [n for n, p in teacher.named_parameters()
+                     if p.requires_grad or p.grad is not None]
+        if with_grad:
+            raise RuntimeError(
+                f'teacher weights received gradients: {with_grad}')
+        if not torch.equal(weight_fingerprint(teacher), self._fingerprint):
+            raise RuntimeError(
+                f'teacher weights changed by iteration {runner.iter + 1}')
+
+    @master_only
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if not self.export_backbone:
+            return
+        iteration = checkpoint['meta']['iter']
+        path = Path(runner.work_dir) / self.filename_tmpl.format(iteration)
+        backbone = self._model(runner).backbone
+        save_merged_backbone(backbone.merged_state_dict(), path,
+                             meta=dict(iter=iteration,
+                                       epoch=checkpoint['meta']['epoch'],
+                                       arch=backbone.arch_settings))
+        runner.logger.info(f'merged UNIV backbone written to {path}')

@@ -1,0 +1,7 @@
+from .algorithms import UNIV
+from .backbones import UNIVVisionTransformer
+from .data_preprocessors import PairedDataPreprocessor
+from .losses import PCCLLoss
+
+__all__ = ['UNIV', 'UNIVVisionTransformer', 'PairedDataPreprocessor',
+           'PCCLLoss']

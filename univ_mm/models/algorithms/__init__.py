@@ -1,0 +1,3 @@
+from .univ import UNIV
+
+__all__ = ['UNIV']

@@ -1,0 +1,113 @@
+"""UNIV pre-training: a frozen RGB teacher distilled into a LoRA student.
+
+UNIV: Unified Foundation Model for Infrared and Visible Modalities,
+https://arxiv.org/abs/2509.15642
+"""
+import torch
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from univ_mm.registry import MODELS
+
+
+@MODELS.register_module()
+class UNIV(BaseModel):
+    """PCCL pre-training with synchronous RGB distillation.
+
+    The teacher sees the RGB view under no-grad; the student (LoRA on the
+    teacher's weights) sees RGB and IR in one forward. Both student outputs
+    are pulled towards the teacher's RGB tokens with the same pseudo pairs.
+
+    Args:
+        backbone (dict): The student, a ``UNIVVisionTransformer`` config
+            with ``lora_cfg``.
+        teacher (dict): The teacher, same architecture without LoRA; its
+            ``init_cfg`` loads the RGB-pretrained checkpoint, and the
+            student's base weights are copied from it.
+        loss (dict): The PCCL loss config. Defaults to
+            ``dict(type='PCCLLoss')``.
+        ir_weight (float): alpha, weight of the IR term. Defaults to 1.0.
+        rgb_weight (float): beta, weight of the RGB term. Defaults to 1.0.
+        data_preprocessor (dict): Defaults to
+            ``dict(type='PairedDataPreprocessor')``.
+        init_cfg (dict, optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 teacher: dict,
+                 loss: dict = dict(type='PCCLLoss'),
+                 ir_weight: float = 1.0,
+                 rgb_weight: float = 1.0,
+                 data_preprocessor: dict = dict(
+                     type='PairedDataPreprocessor'),
+                 init_cfg: dict | None = None) -> None:
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.teacher = MODELS.build(teacher)
+        self.teacher.requires_grad_(False)
+        self.teacher.eval()
+        self.loss_module = MODELS.build(loss)
+        self.ir_weight = ir_weight
+        self.rgb_weight = rgb_weight
+
+    def init_weights(self) -> None:
+        """Initialise the teacher, then start the student from its weights."""
+        super().init_weights()
+        with self.backbone.plain_view():
+            self.backbone.load_state_dict(self.teacher.state_dict())
+
+    def train(self, mode: bool = True) -> 'UNIV':
+        """Switch the student's mode; the teacher always stays in eval."""
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
+    @torch.no_grad()
+    def teacher_forward(self, rgb: Tensor) -> tuple[Tensor, Tensor]:
+        """Teacher tokens ``[B, N, C]`` and attention ``[B, H, N, N]``."""
+        return self.teacher.forward_tokens(rgb, with_attention=True)
+
+    def extract_feat(self, inputs: dict[str, Tensor]) -> dict[str, Tensor]:
+        """Student tokens of both modalities from one forward.
+
+        Returns:
+            dict[str, Tensor]: ``rgb`` and ``ir`` tokens, ``[B, N, C]`` each.
+        """
+        tokens, _ = self.backbone.forward_tokens(
+            torch.cat([inputs['rgb'], inputs['ir']]))
+        rgb, ir = tokens.chunk(2)
+        return dict(rgb=rgb, ir=ir)
+
+    def loss(self, inputs: dict[str, Tensor],
+             data_samples: list | None = None) -> dict[str, Tensor]:
+        """PCCL losses of one batch of pairs.
+
+        Returns:
+            dict[str, Tensor]: ``loss_ir`` (alpha-weighted), ``loss_rgb``
+            (beta-weighted) and the pseudo-pair statistics.
+        """
+        teacher_tokens, teacher_attn = self.teacher_forward(inputs['rgb'])
+        student = self.extract_feat(inputs)
+        pairs = self.loss_module.pseudo_pairs(teacher_attn)
+        losses = dict(
+            loss_ir=self.ir_weight * self.loss_module.contrastive(
+                student['ir'], teacher_tokens, pairs),
+            loss_rgb=self.rgb_weight * self.loss_module.contrastive(
+                student['rgb'], teacher_tokens, pairs))
+        losses.update(self.loss_module.pair_statistics(pairs))
+        return losses
+
+    def forward(self,
+                inputs: dict[str, Tensor],
+                data_samples: list | None = None,
+                mode: str = 'tensor') -> dict[str, Tensor]:
+        """``'loss'``: the losses; ``'tensor'``: the student's tokens."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'tensor':
+            return self.extract_feat(inputs)
+        raise RuntimeError(
+            f'UNIV is a pre-training model and has no mode {mode!r}; use '
+            '"loss" or "tensor", and export the backbone for predictions.')
