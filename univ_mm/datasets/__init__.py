@@ -1,0 +1,16 @@
+"""Datasets and transforms of UNIV."""
+from .mvip import MVIPDataset
+from .synthetic import generate_synthetic_mvip, render_scene
+from .transforms import (
+    LoadPairedImages,
+    PackPairedInputs,
+    PairedRandomFlip,
+    PairedRandomResizedCrop,
+    image_to_tensor,
+)
+
+__all__ = [
+    'MVIPDataset', 'generate_synthetic_mvip', 'render_scene',
+    'LoadPairedImages', 'PackPairedInputs', 'PairedRandomFlip',
+    'PairedRandomResizedCrop', 'image_to_tensor'
+]

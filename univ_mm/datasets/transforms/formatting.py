@@ -1,0 +1,77 @@
+"""Packing of RGB-infrared pairs into model inputs."""
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from mmcv.transforms import BaseTransform, to_tensor
+from mmengine.structures import BaseDataElement
+
+from univ_mm.registry import TRANSFORMS
+
+
+def image_to_tensor(img: np.ndarray) -> torch.Tensor:
+    """Turn an ``(H, W)`` or ``(H, W, C)`` array into a ``(C, H, W)`` tensor.
+
+    At most one copy is made: a C-contiguous array is wrapped and permuted,
+    any other is transposed into a contiguous array first.
+
+    Args:
+        img (np.ndarray): The image.
+
+    Returns:
+        torch.Tensor: Contiguous tensor of shape ``(C, H, W)``, same dtype.
+    """
+    if img.ndim == 2:
+        img = img[..., None]
+    if img.flags.c_contiguous:
+        return to_tensor(img).permute(2, 0, 1).contiguous()
+    return to_tensor(np.ascontiguousarray(img.transpose(2, 0, 1)))
+
+
+@TRANSFORMS.register_module()
+class PackPairedInputs(BaseTransform):
+    """Pack an RGB-infrared pair for the UNIV data preprocessor.
+
+    Required keys: ``img``, ``ir_img``. The output is
+    ``dict(inputs=dict(rgb=..., ir=...), data_samples=...)`` where ``rgb``
+    is a ``(3, H, W)`` and ``ir`` a ``(C, H, W)`` tensor in the loaded dtype
+    (uint8) and channel order (BGR; the data preprocessor converts and
+    normalises), and ``data_samples`` is a
+    :class:`mmengine.structures.BaseDataElement` whose metainfo holds those
+    of ``meta_keys`` that are present in the results.
+
+    Args:
+        meta_keys (Sequence[str]): Keys copied into the metainfo. Defaults
+            to ('sample_idx', 'rgb_path', 'ir_path', 'source', 'pair_name',
+            'ori_shape', 'img_shape', 'crop_bbox', 'flip',
+            'flip_direction').
+    """
+
+    def __init__(self,
+                 meta_keys: Sequence[str] = (
+                     'sample_idx', 'rgb_path', 'ir_path', 'source',
+                     'pair_name', 'ori_shape', 'img_shape', 'crop_bbox',
+                     'flip', 'flip_direction')) -> None:
+        self.meta_keys = tuple(meta_keys)
+
+    def transform(self, results: dict) -> dict:
+        """Pack the images into tensors and the metadata into a sample.
+
+        Args:
+            results (dict): Holds ``img``, ``ir_img`` and metadata.
+
+        Returns:
+            dict: ``inputs`` (``rgb``, ``ir`` tensors) and ``data_samples``.
+        """
+        missing = [k for k in ('img', 'ir_img') if k not in results]
+        if missing:
+            raise KeyError(f'{self.__class__.__name__} needs {missing}; '
+                           f'put LoadPairedImages earlier in the pipeline.')
+        inputs = {'rgb': image_to_tensor(results['img']),
+                  'ir': image_to_tensor(results['ir_img'])}
+        metainfo = {k: results[k] for k in self.meta_keys if k in results}
+        return {'inputs': inputs,
+                'data_samples': BaseDataElement(metainfo=metainfo)}
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(meta_keys={self.meta_keys})'
