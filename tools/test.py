@@ -1,0 +1,26 @@
+"""Evaluate a checkpoint with a segmentation or detection config.
+
+Example:
+    python tools/test.py configs/seg/CONFIG.py work_dirs/x/iter_48000.pth
+"""
+import argparse
+
+from mmengine.runner import Runner
+
+from univ_mm.utils.cli import add_runner_arguments, load_config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='test config file')
+    parser.add_argument('checkpoint', help='checkpoint to evaluate')
+    add_runner_arguments(parser)
+    args = parser.parse_args()
+    cfg = load_config(args)
+    cfg.load_from = args.checkpoint
+    metrics = Runner.from_cfg(cfg).test()
+    print({name: round(float(value), 4) for name, value in metrics.items()})
+
+
+if __name__ == '__main__':
+    main()
