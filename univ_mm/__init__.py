@@ -3,10 +3,17 @@
 Importing the package registers every module in the ``univ_mm`` scope.
 """
 from . import datasets, engine, models  # noqa: F401
-from .utils import allow_runner_checkpoints
+from .utils import (
+                    allow_runner_checkpoints,
+                    use_atomic_local_writes,
+                    use_safe_local_loading,
+)
 from .version import __version__
 
-# MMEngine's resume reads its own checkpoints weights-only on torch >= 2.6
+# Checkpoints: MMEngine's resume reads its own files weights-only on
+# torch >= 2.6, local loads never unpickle code, local saves are atomic.
 allow_runner_checkpoints()
+use_safe_local_loading()
+use_atomic_local_writes()
 
 __all__ = ['__version__']

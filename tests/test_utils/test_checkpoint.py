@@ -5,9 +5,13 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from helpers import tiny_vit
 from mmengine.logging import HistoryBuffer
+from mmengine.runner import load_checkpoint
 
-from univ_mm.utils.checkpoint import load_checkpoint_safely, save_atomically
+from univ_mm.registry import MODELS
+from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.checkpoint import load_checkpoint_safely
 
 
 class Payload:
@@ -46,6 +50,19 @@ def test_crafted_pickle_is_refused_and_never_runs(tmp_path):
     torch.save(dict(state_dict={}, extra=Payload(str(marker))), path)
     with pytest.raises(RuntimeError, match='refusing to load'):
         load_checkpoint_safely(path)
+    assert not marker.exists()
+
+
+def test_mmengine_loading_paths_refuse_a_payload(tmp_path):
+    marker = tmp_path / 'payload-ran'
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(state_dict={}, extra=Payload(str(marker))), path)
+    with pytest.raises(RuntimeError, match='refusing to load'):
+        load_checkpoint(torch.nn.Linear(2, 2), str(path))
+    backbone = MODELS.build(tiny_vit(
+        init_cfg=dict(type='Pretrained', checkpoint=str(path))))
+    with pytest.raises(RuntimeError, match='refusing to load'):
+        backbone.init_weights()
     assert not marker.exists()
 
 

@@ -6,14 +6,15 @@ numpy arrays), so resuming them fails. :func:`allow_runner_checkpoints`
 adds exactly those types to torch's allowlist; nothing else is trusted.
 """
 import copyreg
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
+from mmengine.runner import CheckpointLoader
 from torch import Tensor
+
+from univ_mm.utils.atomic_io import save_atomically
 
 
 def _numpy_types() -> list:
@@ -50,18 +51,22 @@ def allow_runner_checkpoints() -> None:
     torch.serialization.add_safe_globals(RUNNER_CHECKPOINT_TYPES)
 
 
-def load_checkpoint_safely(path: str | Path) -> dict:
-    """Load a checkpoint on CPU without executing anything it carries.
+def load_checkpoint_safely(path: str | Path, map_location='cpu') -> dict:
+    """Load a checkpoint without executing anything it carries.
+
+    Args:
+        path (str | Path): A local checkpoint file.
+        map_location: As in ``torch.load``. Defaults to 'cpu'.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
         RuntimeError: The file holds objects outside the allowlist.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f'checkpoint {path} does not exist')
     try:
-        return torch.load(path, map_location='cpu', weights_only=True)
+        return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # torch raises UnpicklingError or RuntimeError
         raise RuntimeError(
             f'refusing to load {path}: it holds objects that are not plain '
@@ -69,23 +74,11 @@ def load_checkpoint_safely(path: str | Path) -> dict:
             'state_dict from a trusted environment.') from err
 
 
-def save_atomically(obj: object, path: str | Path) -> Path:
-    """``torch.save`` to a temporary file, then rename it into place.
-
-    A process killed mid-write leaves any previous ``path`` intact.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent,
-                                        prefix=f'.{path.name}.')
-    os.close(handle)
-    try:
-        torch.save(obj, tmp_name)
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
-    return path
+def use_safe_local_loading() -> None:
+    """Route MMEngine's local checkpoint loading (``load_from``, resume,
+    ``Pretrained`` init) through :func:`load_checkpoint_safely`."""
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_checkpoint_safely, force=True)
 
 
 def save_merged_backbone(state_dict: dict[str, Tensor], path: str | Path,

@@ -1,0 +1,34 @@
+"""Atomic writes through MMEngine, and the newest complete checkpoint."""
+import torch
+from mmengine.fileio import get_file_backend
+
+from univ_mm.utils.atomic_io import (
+    AtomicLocalBackend,
+    latest_checkpoint,
+    save_atomically,
+)
+
+
+def test_mmengine_writes_local_files_atomically(tmp_path):
+    backend = get_file_backend(str(tmp_path / 'x.pth'))
+    assert isinstance(backend, AtomicLocalBackend)
+    backend.put(b'payload', tmp_path / 'x.pth')
+    backend.put_text('text', tmp_path / 'y.txt')
+    assert (tmp_path / 'x.pth').read_bytes() == b'payload'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['x.pth', 'y.txt']
+
+
+def test_latest_checkpoint_skips_damaged_and_ignores_the_pointer(tmp_path):
+    for iteration in (2, 4, 6):
+        save_atomically(dict(iteration=iteration),
+                        tmp_path / f'iter_{iteration}.pth')
+    damaged = tmp_path / 'iter_8.pth'
+    damaged.write_bytes((tmp_path / 'iter_6.pth').read_bytes()[:100])
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_4.pth'))
+    (tmp_path / 'univ_backbone_iter_10.pth').write_bytes(b'')
+    assert latest_checkpoint(tmp_path) == tmp_path / 'iter_6.pth'
+    assert torch.load(latest_checkpoint(tmp_path))['iteration'] == 6
+
+
+def test_latest_checkpoint_of_an_empty_dir_is_none(tmp_path):
+    assert latest_checkpoint(tmp_path) is None
