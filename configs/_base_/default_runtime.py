@@ -11,8 +11,14 @@ default_hooks = dict(
                     save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
-# keeps the teacher frozen; writes the merged backbone at every save
-custom_hooks = [dict(type='PCCLDistillationHook')]
+custom_hooks = [
+    # keeps the teacher frozen; writes the merged backbone at every save
+    dict(type='PCCLDistillationHook'),
+    # stops on a NaN/inf loss; never saves non-finite weights
+    dict(type='NonFiniteGuardHook'),
+    # seeds each iteration from (seed, iter, rank): resumes replay exactly
+    dict(type='IterationSeedHook'),
+]
 
 env_cfg = dict(
     cudnn_benchmark=False,

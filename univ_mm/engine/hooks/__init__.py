@@ -1,3 +1,5 @@
+from .iteration_seed_hook import IterationSeedHook
+from .non_finite_guard_hook import NonFiniteGuardHook
 from .pccl_distillation_hook import PCCLDistillationHook
 
-__all__ = ['PCCLDistillationHook']
+__all__ = ['IterationSeedHook', 'NonFiniteGuardHook', 'PCCLDistillationHook']

@@ -3,7 +3,10 @@
 UNIV: Unified Foundation Model for Infrared and Visible Modalities,
 https://arxiv.org/abs/2509.15642
 """
+from collections import OrderedDict
+
 import torch
+from mmengine.dist import all_reduce
 from mmengine.model import BaseModel
 from torch import Tensor
 
@@ -98,6 +101,18 @@ class UNIV(BaseModel):
                 student['rgb'], teacher_tokens, pairs))
         losses.update(self.loss_module.pair_statistics(pairs))
         return losses
+
+    def parse_losses(self, losses: dict) -> tuple[Tensor, OrderedDict]:
+        """Sum the ``loss_*`` terms; log every value averaged over ranks.
+
+        The returned loss is this rank's (DDP averages the gradients); the
+        logged values are all-reduced in one collective, so the log shows
+        the global batch, not rank 0's share. No-op without distribution.
+        """
+        loss, log_vars = super().parse_losses(losses)
+        values = torch.stack([v.detach().float() for v in log_vars.values()])
+        all_reduce(values, op='mean')
+        return loss, OrderedDict(zip(log_vars, values, strict=True))
 
     def forward(self,
                 inputs: dict[str, Tensor],
