@@ -7,7 +7,11 @@ import argparse
 
 from mmengine.runner import Runner
 
-from univ_mm.utils.cli import add_runner_arguments, load_config
+from univ_mm.utils.cli import (
+    add_runner_arguments,
+    init_distributed_on_cpu,
+    load_config,
+)
 
 
 def main() -> None:
@@ -17,6 +21,7 @@ def main() -> None:
     add_runner_arguments(parser)
     args = parser.parse_args()
     cfg = load_config(args)
+    init_distributed_on_cpu(cfg)
     cfg.load_from = args.checkpoint
     metrics = Runner.from_cfg(cfg).test()
     print({name: round(float(value), 4) for name, value in metrics.items()})

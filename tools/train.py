@@ -9,7 +9,12 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from univ_mm.utils.cli import add_runner_arguments, load_config
+from univ_mm.utils import latest_checkpoint
+from univ_mm.utils.cli import (
+    add_runner_arguments,
+    init_distributed_on_cpu,
+    load_config,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -17,8 +22,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='training config file')
     parser.add_argument(
         '--resume', nargs='?', const='auto', metavar='CHECKPOINT',
-        help='resume from CHECKPOINT, or, without a path, from the latest '
-        'checkpoint in the work dir')
+        help='resume from CHECKPOINT, or, without a path, from the newest '
+        'complete checkpoint in the work dir')
     parser.add_argument('--amp', action='store_true',
                         help='mixed precision (AmpOptimWrapper)')
     add_runner_arguments(parser)
@@ -30,15 +35,20 @@ def apply_training_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume is not None:
-        cfg.resume = True
-        cfg.load_from = None if args.resume == 'auto' else args.resume
+    if args.resume == 'auto':
+        newest = latest_checkpoint(cfg.work_dir)
+        cfg.resume = newest is not None
+        cfg.load_from = None if newest is None else str(newest)
+        print(f'--resume: {newest or "no checkpoint, starting afresh"}')
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
     return cfg
 
 
 def main() -> None:
     args = parse_args()
     cfg = apply_training_args(load_config(args), args)
+    init_distributed_on_cpu(cfg)
     Runner.from_cfg(cfg).train()
 
 

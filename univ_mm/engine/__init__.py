@@ -1,3 +1,5 @@
-from .hooks import PCCLDistillationHook
+from .cpu_ddp import CPUDistributedDataParallel
+from .hooks import IterationSeedHook, NonFiniteGuardHook, PCCLDistillationHook
 
-__all__ = ['PCCLDistillationHook']
+__all__ = ['CPUDistributedDataParallel', 'IterationSeedHook',
+           'NonFiniteGuardHook', 'PCCLDistillationHook']

@@ -3,6 +3,8 @@ import argparse
 import os
 from pathlib import Path
 
+import torch
+import torch.distributed as dist
 from mmengine.config import Config, DictAction
 
 
@@ -29,3 +31,22 @@ def load_config(args: argparse.Namespace) -> Config:
     default_dir = Path('work_dirs') / Path(args.config).stem
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or str(default_dir)
     return cfg
+
+
+def init_distributed_on_cpu(cfg: Config) -> None:
+    """Start ``--launcher pytorch`` runs on a machine without CUDA.
+
+    MMEngine's launcher calls ``torch.cuda.set_device`` and its DDP wrapper
+    passes GPU ``device_ids`` unconditionally. Without a GPU we start the
+    process group ourselves (gloo: NCCL needs GPUs) and wrap the model with
+    :class:`~univ_mm.engine.CPUDistributedDataParallel`.
+    """
+    if cfg.launcher != 'pytorch' or torch.cuda.is_available():
+        return
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['type'] = 'univ_mm.CPUDistributedDataParallel'
+    cfg.model_wrapper_cfg = wrapper
