@@ -7,6 +7,7 @@ from mmengine import fileio
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
+from univ_mm.datasets.validation import drop_or_raise, find_bad_groups
 from univ_mm.registry import DATASETS
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
@@ -48,6 +49,13 @@ class MVIPDataset(BaseDataset):
             Defaults to ''.
         backend_args (dict, optional): File backend arguments of
             :mod:`mmengine.fileio`. Defaults to None.
+        check_images (str): How every image is checked when the dataset is
+            built: ``'header'`` (readable, complete, RGB and IR of one
+            size), ``'full'`` (also decoded) or ``'none'``. Local files
+            only. Defaults to 'header'.
+        skip_bad_pairs (bool): Drop unpaired, unreadable, truncated or
+            mismatched pairs and log how many and which, instead of
+            raising. Defaults to False.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``pipeline``, ``test_mode``, ``lazy_init``, ``indices``...).
     """
@@ -64,6 +72,8 @@ class MVIPDataset(BaseDataset):
                  ir_folder: str = 'images',
                  ann_file: str = '',
                  backend_args: dict | None = None,
+                 check_images: str = 'header',
+                 skip_bad_pairs: bool = False,
                  **kwargs) -> None:
         if sources is None:
             sources = self.OFFICIAL_SOURCES
@@ -80,6 +90,8 @@ class MVIPDataset(BaseDataset):
         self.rgb_folder = rgb_folder
         self.ir_folder = ir_folder
         self.backend_args = backend_args.copy() if backend_args else None
+        self.check_images = check_images
+        self.skip_bad_pairs = skip_bad_pairs
         if '://' not in str(data_root):
             data_root = osp.abspath(data_root)
         super().__init__(data_root=data_root, ann_file=ann_file, **kwargs)
@@ -106,10 +118,24 @@ class MVIPDataset(BaseDataset):
                 pairs = self._scan_source(source)
                 counts[source] = len(pairs)
                 data_list.extend(pairs)
+        data_list = self._drop_or_raise_bad_pairs(data_list)
         summary = ', '.join(f'{s}: {n}' for s, n in counts.items())
         MMLogger.get_current_instance().info(
             f'MVIPDataset ({self.split}): {len(data_list)} pairs '
             f'({summary}) from {self.data_root}')
+        return data_list
+
+    def _drop_or_raise_bad_pairs(self, data_list: list[dict]) -> list[dict]:
+        """Check every image of every pair (see ``check_images``)."""
+        mode = 'none' if '://' in self.data_root else self.check_images
+        bad = find_bad_groups(
+            [(d['rgb_path'], d['ir_path']) for d in data_list], mode)
+        data_list = drop_or_raise(
+            data_list, bad, self.skip_bad_pairs, 'MVIPDataset',
+            'Replace or remove these files, list only good pairs in '
+            '`ann_file`, or set skip_bad_pairs=True to train without them.')
+        if not data_list:
+            raise ValueError('MVIPDataset: no usable pair is left.')
         return data_list
 
     def _join(self, *parts: str) -> str:
@@ -153,29 +179,35 @@ class MVIPDataset(BaseDataset):
                 f'{empty!r} (suffixes {IMG_SUFFIXES}). Check split='
                 f'{self.split!r}, rgb_folder and ir_folder, or drop the '
                 f'source from `sources`.')
-        self._check_one_to_one(source, rgb_dir, ir_dir, rgb_names, ir_names)
+        paired = self._paired_names(source, rgb_dir, ir_dir, rgb_names,
+                                    ir_names)
         return [
             {'rgb_path': self._join(source, self.rgb_folder, self.split, n),
              'ir_path': self._join(source, self.ir_folder, self.split, n),
-             'source': source, 'pair_name': n} for n in rgb_names
+             'source': source, 'pair_name': n} for n in paired
         ]
 
-    @staticmethod
-    def _check_one_to_one(source: str, rgb_dir: str, ir_dir: str,
-                          rgb_names: list[str], ir_names: list[str]) -> None:
-        """Raise when some file names exist in only one modality."""
+    def _paired_names(self, source: str, rgb_dir: str, ir_dir: str,
+                      rgb_names: list[str], ir_names: list[str]) -> list[str]:
+        """Names present in both modalities; the others raise or are
+        skipped (``skip_bad_pairs``) with a report."""
         ir_set, rgb_set = set(ir_names), set(rgb_names)
         rgb_only = [n for n in rgb_names if n not in ir_set]
         ir_only = [n for n in ir_names if n not in rgb_set]
-        if not rgb_only and not ir_only:
-            return
-        raise FileNotFoundError(
-            f'MVIPDataset: source {source!r} has unpaired images. '
-            f'{len(rgb_only)} RGB image(s) in {rgb_dir!r} have no IR '
-            f'partner: {_short_list(rgb_only)}; {len(ir_only)} IR image(s) '
-            f'in {ir_dir!r} have no RGB partner: {_short_list(ir_only)}. '
-            f'Pairs must share a file name: restore or remove these '
-            f'files, or list the pairs in `ann_file`.')
+        if rgb_only or ir_only:
+            message = (
+                f'MVIPDataset: source {source!r} has unpaired images. '
+                f'{len(rgb_only)} RGB image(s) in {rgb_dir!r} have no IR '
+                f'partner: {_short_list(rgb_only)}; {len(ir_only)} IR '
+                f'image(s) in {ir_dir!r} have no RGB partner: '
+                f'{_short_list(ir_only)}.')
+            if not self.skip_bad_pairs:
+                raise FileNotFoundError(
+                    f'{message} Pairs must share a file name: restore or '
+                    f'remove these files, list the pairs in `ann_file`, or '
+                    f'set skip_bad_pairs=True.')
+            MMLogger.get_current_instance().warning(f'{message} Skipped.')
+        return [n for n in rgb_names if n in ir_set]
 
     def _read_list_entries(self) -> list[tuple[str, object]]:
         """Read ``ann_file`` as ``(location, entry)`` items."""

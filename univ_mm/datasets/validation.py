@@ -1,0 +1,111 @@
+"""Check image files when a dataset is built, not mid-epoch.
+
+Used by datasets whose items are groups of pixel-aligned files (an RGB/IR
+pair, an image and its label map): each file must be readable and complete,
+and all files of a group must have the same size.
+"""
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import cv2
+from mmengine.logging import MMLogger
+from PIL import Image
+
+#: How a complete file of each format ends (JPEG: EOI marker, PNG: IEND).
+END_MARKERS = {'JPEG': b'\xff\xd9', 'PNG': b'IEND\xaeB`\x82'}
+#: Bytes at the end of a file searched for the end marker (padding allowed).
+TAIL_BYTES = 64
+CHECK_MODES = ('none', 'header', 'full')
+
+
+def _has_end_marker(path: str, image_format: str | None) -> bool:
+    marker = END_MARKERS.get(image_format or '')
+    if marker is None:
+        return True
+    with open(path, 'rb') as file:
+        file.seek(0, 2)
+        file.seek(max(0, file.tell() - TAIL_BYTES))
+        return marker in file.read()
+
+
+def inspect_image(path: str, mode: str = 'header'
+                  ) -> tuple[tuple[int, int] | None, str | None]:
+    """Size ``(h, w)`` of an image file and what is wrong with it, if any.
+
+    ``'header'`` reads the header and checks that JPEG/PNG files end with
+    their end marker (a cut-off download or copy does not); ``'full'`` also
+    decodes the pixels.
+
+    Returns:
+        tuple: ``((h, w), None)`` for a good file, ``(size or None,
+        reason)`` for a bad one.
+    """
+    try:
+        with Image.open(path) as image:
+            size, image_format = (image.height, image.width), image.format
+    except FileNotFoundError:
+        return None, 'missing'
+    except Exception as err:  # PIL raises many types for broken files
+        return None, f'unreadable ({type(err).__name__}: {err})'
+    if not _has_end_marker(path, image_format):
+        return size, 'truncated (no end-of-image marker)'
+    if mode == 'full' and cv2.imread(path, cv2.IMREAD_UNCHANGED) is None:
+        return size, 'cannot be decoded'
+    return size, None
+
+
+def group_problem(paths: Sequence[str], mode: str) -> str | None:
+    """What is wrong with one group of aligned files, or None."""
+    sizes, reasons = [], []
+    for path in paths:
+        size, reason = inspect_image(path, mode)
+        sizes.append(size)
+        if reason:
+            reasons.append(f'{path}: {reason}')
+    if reasons:
+        return '; '.join(reasons)
+    if len(set(sizes)) > 1:
+        shapes = ', '.join(f'{p} is {h}x{w}' for p, (h, w) in
+                           zip(paths, sizes, strict=True))
+        return f'sizes differ (HxW): {shapes}'
+    return None
+
+
+def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
+                    num_threads: int = 8) -> dict[int, str]:
+    """Check every group (threads, since this is I/O bound).
+
+    Returns:
+        dict[int, str]: Index of each bad group and why it is bad.
+    """
+    if mode not in CHECK_MODES:
+        raise ValueError(f'check mode must be one of {CHECK_MODES}, got '
+                         f'{mode!r}')
+    if mode == 'none':
+        return {}
+    with ThreadPoolExecutor(num_threads) as pool:
+        reasons = pool.map(lambda paths: group_problem(paths, mode), groups)
+        return {i: r for i, r in enumerate(reasons) if r}
+
+
+def drop_or_raise(items: list, bad: dict[int, str], skip: bool,
+                  dataset: str, fix: str) -> list:
+    """Raise on bad items, or drop them and log how many and which.
+
+    Args:
+        items (list): The data list.
+        bad (dict[int, str]): From :func:`find_bad_groups`.
+        skip (bool): Drop instead of raising.
+        dataset (str): Name used in messages.
+        fix (str): What the user can do, appended to the error.
+    """
+    if not bad:
+        return items
+    listing = '\n  '.join(bad[i] for i in sorted(bad)[:50])
+    more = f'\n  ... and {len(bad) - 50} more' if len(bad) > 50 else ''
+    summary = (f'{dataset}: {len(bad)} of {len(items)} items are unusable:'
+               f'\n  {listing}{more}')
+    if not skip:
+        raise ValueError(f'{summary}\n{fix}')
+    MMLogger.get_current_instance().warning(f'{summary}\nskipped them.')
+    return [item for i, item in enumerate(items) if i not in bad]
