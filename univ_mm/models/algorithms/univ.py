@@ -31,8 +31,15 @@ class UNIV(BaseModel):
             ``dict(type='PCCLLoss')``.
         ir_weight (float): alpha, weight of the IR term. Defaults to 1.0.
         rgb_weight (float): beta, weight of the RGB term. Defaults to 1.0.
-        data_preprocessor (dict): Defaults to
-            ``dict(type='PairedDataPreprocessor')``.
+        autocast_dtype (str, optional): Run teacher and student under
+            ``torch.autocast`` with this dtype (e.g. ``'bfloat16'``), on any
+            device; the loss stays float32. Defaults to None (off).
+        compile_student (bool | dict): ``torch.compile`` every student block
+            (``True`` or ``torch.compile`` keyword arguments). Parameter
+            names and checkpoints are unchanged. Defaults to False.
+        data_preprocessor (dict): Built by MMEngine's root registry, hence
+            the scope prefix. Defaults to
+            ``dict(type='univ_mm.PairedDataPreprocessor')``.
         init_cfg (dict, optional): Defaults to None.
     """
 
@@ -42,8 +49,10 @@ class UNIV(BaseModel):
                  loss: dict = dict(type='PCCLLoss'),
                  ir_weight: float = 1.0,
                  rgb_weight: float = 1.0,
+                 autocast_dtype: str | None = None,
+                 compile_student: bool | dict = False,
                  data_preprocessor: dict = dict(
-                     type='PairedDataPreprocessor'),
+                     type='univ_mm.PairedDataPreprocessor'),
                  init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
@@ -54,6 +63,16 @@ class UNIV(BaseModel):
         self.loss_module = MODELS.build(loss)
         self.ir_weight = ir_weight
         self.rgb_weight = rgb_weight
+        self.autocast_dtype = autocast_dtype
+        if compile_student:
+            options = {} if compile_student is True else compile_student
+            for layer in self.backbone.layers:
+                layer.compile(**options)
+
+    def _autocast(self, device: torch.device) -> torch.autocast:
+        dtype = getattr(torch, self.autocast_dtype or 'float32')
+        return torch.autocast(device.type, dtype=dtype,
+                              enabled=self.autocast_dtype is not None)
 
     def init_weights(self) -> None:
         """Initialise the teacher, then start the student from its weights."""
@@ -88,11 +107,26 @@ class UNIV(BaseModel):
         """PCCL losses of one batch of pairs.
 
         Returns:
+            dict[str, Tensor]: See :meth:`pccl_losses`.
+        """
+        with self._autocast(inputs['rgb'].device):
+            teacher_tokens, teacher_attn = self.teacher_forward(inputs['rgb'])
+            student = self.extract_feat(inputs)
+        return self.pccl_losses(teacher_tokens, teacher_attn, student)
+
+    def pccl_losses(self, teacher_tokens: Tensor, teacher_attn: Tensor,
+                    student: dict[str, Tensor]) -> dict[str, Tensor]:
+        """Both PCCL terms against one set of pseudo pairs.
+
+        Args:
+            teacher_tokens (Tensor): ``[B, N, C]`` of the RGB view.
+            teacher_attn (Tensor): ``[B, H, N, N]``.
+            student (dict[str, Tensor]): ``rgb`` and ``ir`` tokens.
+
+        Returns:
             dict[str, Tensor]: ``loss_ir`` (alpha-weighted), ``loss_rgb``
             (beta-weighted) and the pseudo-pair statistics.
         """
-        teacher_tokens, teacher_attn = self.teacher_forward(inputs['rgb'])
-        student = self.extract_feat(inputs)
         pairs = self.loss_module.pseudo_pairs(teacher_attn)
         losses = dict(
             loss_ir=self.ir_weight * self.loss_module.contrastive(

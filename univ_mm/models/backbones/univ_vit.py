@@ -13,6 +13,7 @@ from mmpretrain.models.utils import resize_pos_embed
 from peft import LoraConfig, inject_adapter_in_model
 from peft.tuners.tuners_utils import BaseTunerLayer
 from torch import Tensor
+from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
 
@@ -79,6 +80,9 @@ class UNIVVisionTransformer(VisionTransformer):
             merged over ``DEFAULT_LORA_CFG`` (r 8, alpha 32, dropout 0.1 on
             ``LORA_TARGETS``). When given, only LoRA weights train.
             Defaults to None (no LoRA).
+        with_cp (bool): Activation checkpointing of every block in training
+            (recompute activations in backward; for large models).
+            Defaults to False.
         **kwargs: Arguments of ``mmpretrain.VisionTransformer``.
     """
 
@@ -98,8 +102,10 @@ class UNIVVisionTransformer(VisionTransformer):
         }),
     }
 
-    def __init__(self, *args, lora_cfg: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args, lora_cfg: dict | None = None,
+                 with_cp: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.with_cp = with_cp
         self.attention_recorder = RecordingAttention()
         self.layers[-1].attn.scaled_dot_product_attention = \
             self.attention_recorder
@@ -187,7 +193,10 @@ class UNIVVisionTransformer(VisionTransformer):
         x = self.pre_norm(self.drop_after_pos(x))
         kept = []
         for index, layer in enumerate(self.layers):
-            x = layer(x)
+            if self.with_cp and self.training and torch.is_grad_enabled():
+                x = checkpoint(layer, x, use_reentrant=False)
+            else:
+                x = layer(x)
             if index == self.num_layers - 1 and self.final_norm:
                 x = self.ln1(x)
             if index in keep:
