@@ -1,0 +1,46 @@
+"""tools/analysis/benchmark_pretrain.py measures and reports on CPU."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture(scope='module')
+def benchmark(tmp_path_factory):
+    out = tmp_path_factory.mktemp('bench') / 'result.json'
+    command = [
+        sys.executable, 'tools/analysis/benchmark_pretrain.py',
+        'configs/pretrain/univ_vit-t_synthetic-demo.py', '--batch-size', '2',
+        '--warmup', '1', '--repeats', '2', '--loss-batches', '4', '8', '16',
+        '--pipeline-batches', '2', '--synthetic', '--out', str(out),
+        '--cfg-options', 'model.backbone.img_size=64',
+        'model.teacher.img_size=64', 'train_dataloader.num_workers=1',
+        'train_dataloader.dataset.pipeline.1.scale=64']
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout, json.loads(out.read_text())
+
+
+def test_reports_every_ratio(benchmark):
+    stdout, _ = benchmark
+    for line in ('step / floor', 'loss share of step',
+                 'pipeline / step rate', 'TFLOP/s'):
+        assert line in stdout
+
+
+def test_measurements_are_consistent(benchmark):
+    _, result = benchmark
+    assert result['batch'] == 2 and result['image_size'] == 64
+    for key in ('step', 'teacher', 'student', 'loss', 'step_flops',
+                'step_peak_bytes', 'pipeline_pairs_per_s'):
+        assert result[key] > 0, key
+    assert result['loss'] < result['step']
+    assert result['teacher'] + result['student'] < 2 * result['step']
+
+
+def test_loss_memory_is_linear_in_batch(benchmark):
+    _, result = benchmark
+    peaks = {int(b): v for b, v in result['loss_peak_bytes'].items()}
+    assert 1.6 < peaks[8] / peaks[4] < 2.4
+    assert 1.6 < peaks[16] / peaks[8] < 2.4

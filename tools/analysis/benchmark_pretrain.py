@@ -1,0 +1,201 @@
+"""Measure a UNIV pre-training step against its compute floor.
+
+Everything runs in one process after warm-up; times are medians. Example
+(ViT-S at 224 on CPU, synthetic pairs for the input pipeline):
+
+    python tools/analysis/benchmark_pretrain.py \
+        configs/pretrain/univ_vit-s_mvip.py --batch-size 8 --synthetic
+"""
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.registry import MODELS
+from univ_mm.utils.cli import add_runner_arguments, load_config
+from univ_mm.utils.profiling import (
+    count_flops,
+    max_resident_bytes,
+    median_seconds,
+    peak_memory_bytes,
+)
+
+MIB = 2**20
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='pre-training config')
+    parser.add_argument('--batch-size', type=int, help='pairs per step '
+                        '(default: the config\'s)')
+    parser.add_argument('--device', default='cuda' if
+                        torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--loss-batches', type=int, nargs='+',
+                        default=[8, 16, 32])
+    parser.add_argument('--pipeline-batches', type=int, default=10,
+                        help='batches timed from the input pipeline; 0 skips')
+    parser.add_argument('--synthetic', action='store_true',
+                        help='feed the input pipeline generated pairs')
+    parser.add_argument('--out', type=Path, help='also write JSON here')
+    add_runner_arguments(parser)
+    return parser.parse_args()
+
+
+def build(cfg, device: torch.device):
+    """The model (no checkpoint is loaded) and its optimizer wrapper."""
+    model = MODELS.build(cfg.model).to(device)
+    model.train()
+    optim_cfg = cfg.optim_wrapper
+    if device.type == 'cpu' and optim_cfg.type == 'AmpOptimWrapper':
+        optim_cfg = dict(optim_cfg, type='OptimWrapper')
+        for key in ('dtype', 'loss_scale'):
+            optim_cfg.pop(key, None)
+    return model, build_optim_wrapper(model, optim_cfg)
+
+
+def fake_batch(model, batch: int, size: int) -> dict:
+    """A preprocessed batch of random pairs, already on the device."""
+    images = torch.randint(0, 256, (2 * batch, 3, size, size),
+                           dtype=torch.uint8)
+    packed = dict(inputs=dict(rgb=images[:batch], ir=images[batch:]))
+    return model.data_preprocessor(packed, True)
+
+
+def step_parts(model, optim_wrapper, data: dict) -> dict:
+    """The callables timed: the full step and the pieces of its floor."""
+    inputs = data['inputs']
+    both = torch.cat([inputs['rgb'], inputs['ir']])
+    autocast = model._autocast(both.device)
+
+    def full_step():
+        with optim_wrapper.optim_context(model):
+            losses = model(**data, mode='loss')
+        optim_wrapper.update_params(model.parse_losses(losses)[0])
+
+    def teacher():
+        with autocast:
+            model.teacher_forward(inputs['rgb'])
+
+    def student():
+        with autocast:
+            tokens, _ = model.backbone.forward_tokens(both)
+        tokens.float().sum().backward()
+        model.backbone.zero_grad(set_to_none=True)
+
+    return dict(step=full_step, teacher=teacher, student=student)
+
+
+def loss_part(model, batch: int, device: torch.device):
+    """PCCL loss + pseudo pairs (forward and backward) on stored tokens."""
+    backbone = model.backbone
+    tokens = backbone.patch_resolution[0] * backbone.patch_resolution[1]
+    heads = backbone.arch_settings['num_heads']
+    shape = (batch, tokens, backbone.embed_dims)
+    teacher = torch.randn(shape, device=device)
+    attn = torch.randn(batch, heads, tokens, tokens, device=device)
+    attn = attn.softmax(-1)
+    student = {k: torch.randn(shape, device=device, requires_grad=True)
+               for k in ('rgb', 'ir')}
+
+    def loss():
+        losses = model.pccl_losses(teacher, attn, student)
+        (losses['loss_ir'] + losses['loss_rgb']).backward()
+
+    return loss
+
+
+def pipeline_rate(cfg, batches: int) -> float:
+    """Pairs per second the config's dataloader delivers (its workers)."""
+    loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    iterator = iter(loader)
+    next(iterator)  # workers started, first batch decoded
+    begin = time.perf_counter()
+    for _ in range(batches):
+        next(iterator)
+    return batches * loader.batch_size / (time.perf_counter() - begin)
+
+
+def measure(cfg, args: argparse.Namespace) -> dict:
+    """Every number of the report, in seconds, bytes and pairs/second."""
+    device = torch.device(args.device)
+    batch = args.batch_size or cfg.train_dataloader.batch_size
+    model, optim_wrapper = build(cfg, device)
+    size = model.backbone.patch_embed.init_input_size[0]
+    data = fake_batch(model, batch, size)
+    parts = step_parts(model, optim_wrapper, data)
+    timing = dict(warmup=args.warmup, repeats=args.repeats)
+    result = {name: median_seconds(fn, device, **timing)
+              for name, fn in parts.items()}
+    result['loss'] = median_seconds(loss_part(model, batch, device), device,
+                                    **timing)
+    result.update(batch=batch, image_size=size, device=str(device),
+                  step_peak_bytes=peak_memory_bytes(parts['step'], device),
+                  step_flops=count_flops(parts['step']))
+    result['loss_peak_bytes'] = {
+        b: peak_memory_bytes(loss_part(model, b, device), device)
+        for b in args.loss_batches}
+    result['max_resident_bytes'] = max_resident_bytes()
+    if args.pipeline_batches:
+        result['pipeline_pairs_per_s'] = pipeline_rate(
+            cfg, args.pipeline_batches)
+    return result
+
+
+def report(result: dict) -> str:
+    """The table and the ratios the targets are stated in."""
+    floor = result['teacher'] + result['student']
+    step_rate = result['batch'] / result['step']
+    lines = [
+        f"device {result['device']}, batch {result['batch']} pairs, "
+        f"{result['image_size']} px",
+        f"{'full step':<34}{result['step'] * 1e3:>10.1f} ms",
+        f"{'  floor: teacher fwd (no grad)':<34}"
+        f"{result['teacher'] * 1e3:>10.1f} ms",
+        f"{'  floor: student fwd+bwd (2x)':<34}"
+        f"{result['student'] * 1e3:>10.1f} ms",
+        f"{'PCCL loss + pairs (fwd+bwd)':<34}{result['loss'] * 1e3:>10.1f} ms",
+        f"{'step peak memory (allocated)':<34}"
+        f"{result['step_peak_bytes'] / MIB:>10.1f} MiB",
+        f"{'process peak resident set':<34}"
+        f"{result['max_resident_bytes'] / MIB:>10.1f} MiB",
+        f"{'step compute':<34}"
+        f"{result['step_flops'] / result['step'] / 1e12:>10.3f} TFLOP/s",
+    ]
+    lines += [f"{f'loss peak memory, batch {b}':<34}{v / MIB:>10.1f} MiB"
+              for b, v in result['loss_peak_bytes'].items()]
+    lines += [f'step / floor          {result["step"] / floor:.3f}',
+              f'loss share of step    {result["loss"] / result["step"]:.1%}',
+              f'step rate             {step_rate:.1f} pairs/s']
+    if 'pipeline_pairs_per_s' in result:
+        rate = result['pipeline_pairs_per_s']
+        lines += [f'input pipeline        {rate:.1f} pairs/s',
+                  f'pipeline / step rate  {rate / step_rate:.2f}']
+    return '\n'.join(lines)
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args)
+    init_default_scope('univ_mm')
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.synthetic:
+            generate_synthetic_mvip(tmp, num_pairs=256)
+            cfg.train_dataloader.dataset.update(
+                data_root=tmp, sources=['SYNTH_DAY', 'SYNTH_NIGHT'])
+        result = measure(cfg, args)
+    print(report(result))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == '__main__':
+    main()

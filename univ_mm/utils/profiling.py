@@ -1,0 +1,74 @@
+"""Timing, peak-memory and FLOP measurements for the benchmark tools."""
+import resource
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+from torch.profiler import ProfilerActivity, profile
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def synchronize(device: torch.device) -> None:
+    """Wait for queued kernels, so wall-clock timings are honest."""
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def median_seconds(fn: Callable[[], object], device: torch.device,
+                   warmup: int = 2, repeats: int = 5) -> float:
+    """Median wall-clock time of ``fn()`` after ``warmup`` calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        synchronize(device)
+        start = time.perf_counter()
+        fn()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _peak_cpu_allocated_bytes(fn: Callable[[], object]) -> int:
+    """Peak of the bytes ``fn`` holds allocated through torch on the CPU.
+
+    Replays the profiler's allocation and free records in time order. The
+    process's resident set cannot show this: after a warm-up glibc keeps
+    freed memory, so it stays flat.
+    """
+    with profile(activities=[ProfilerActivity.CPU],
+                 profile_memory=True) as prof:
+        fn()
+    live = peak = 0
+    for event in sorted(prof.events(), key=lambda e: e.time_range.start):
+        # '[memory]' records are frees outside an op; ops carry their own
+        live += (event.cpu_memory_usage if event.name == '[memory]' else
+                 event.self_cpu_memory_usage)
+        peak = max(peak, live)
+    return peak
+
+
+def peak_memory_bytes(fn: Callable[[], object], device: torch.device) -> int:
+    """Extra memory ``fn`` needs at its peak: the CUDA allocator's peak on a
+    GPU, torch's CPU allocations (profiler records) on CPU."""
+    if device.type != 'cuda':
+        return _peak_cpu_allocated_bytes(fn)
+    synchronize(device)
+    torch.cuda.reset_peak_memory_stats(device)
+    before = torch.cuda.memory_allocated(device)
+    fn()
+    synchronize(device)
+    return torch.cuda.max_memory_allocated(device) - before
+
+
+def max_resident_bytes() -> int:
+    """The process's peak resident set so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def count_flops(fn: Callable[[], object]) -> int:
+    """FLOPs of one call of ``fn`` (matmuls, convolutions, attention)."""
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
