@@ -18,7 +18,9 @@ model = dict(
 # dataset settings
 data_root = 'data/synthetic_mvip'
 train_pipeline = [
-    dict(type='LoadPairedImages'),
+    # IR stays one channel through the augmentation; the data preprocessor
+    # broadcasts it to 3 identical channels when it normalises
+    dict(type='LoadPairedImages', ir_color_type='grayscale'),
     dict(type='PairedRandomResizedCrop', scale=img_size,
          side_range=(0.4, 1.0)),
     dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),

@@ -28,3 +28,14 @@ def test_accepts_lists_of_images():
     expected = -136.12 / 64.23
     torch.testing.assert_close(out['inputs']['ir'][0, 0, 0, 0],
                                torch.tensor(expected))
+
+
+def test_one_channel_ir_becomes_three_identical_channels():
+    preprocessor = PairedDataPreprocessor()
+    ir = torch.randint(0, 256, (2, 1, 4, 4), dtype=torch.uint8)
+    out = preprocessor(dict(inputs=dict(rgb=ir.expand(2, 3, 4, 4), ir=ir)))
+    expected = (ir.float() - 136.12) / 64.23
+    assert out['inputs']['ir'].shape == (2, 3, 4, 4)
+    for channel in range(3):
+        torch.testing.assert_close(out['inputs']['ir'][:, channel:channel + 1],
+                                   expected)

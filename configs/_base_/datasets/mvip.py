@@ -2,7 +2,9 @@
 dataset_type = 'MVIPDataset'
 data_root = 'data/MVIP'
 train_pipeline = [
-    dict(type='LoadPairedImages'),
+    # IR stays one channel through the augmentation; the data preprocessor
+    # broadcasts it to 3 identical channels when it normalises
+    dict(type='LoadPairedImages', ir_color_type='grayscale'),
     # one crop box (side 40-100 %, aspect kept) and one flip for both images
     dict(type='PairedRandomResizedCrop', scale=224, side_range=(0.4, 1.0)),
     dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),

@@ -20,7 +20,9 @@ class PairedDataPreprocessor(BaseDataPreprocessor):
 
     Expects ``data['inputs']`` as ``dict(rgb=..., ir=...)`` where each value
     is a uint8 batch ``[B, C, H, W]`` or a list of ``[C, H, W]`` images, in
-    the BGR order images are decoded in.
+    the BGR order images are decoded in. A one-channel IR batch is
+    broadcast to as many channels as ``ir_mean`` has (3 identical channels
+    by default), so the pipeline can crop and resize IR as one channel.
 
     Args:
         rgb_mean (Sequence[float]): Per-channel RGB mean, RGB order.
