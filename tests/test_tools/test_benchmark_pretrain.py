@@ -13,7 +13,8 @@ def benchmark(tmp_path_factory):
         sys.executable, 'tools/analysis/benchmark_pretrain.py',
         'configs/pretrain/univ_vit-t_synthetic-demo.py', '--batch-size', '2',
         '--warmup', '1', '--repeats', '2', '--loss-batches', '4', '8', '16',
-        '--pipeline-batches', '2', '--synthetic', '--out', str(out),
+        '--pipeline-batches', '2', '--synthetic', '--synthetic-size', '48',
+        '64', '--out', str(out),
         '--cfg-options', 'model.backbone.img_size=64',
         'model.teacher.img_size=64', 'train_dataloader.num_workers=1',
         'train_dataloader.dataset.pipeline.1.scale=64']
@@ -25,7 +26,7 @@ def benchmark(tmp_path_factory):
 def test_reports_every_ratio(benchmark):
     stdout, _ = benchmark
     for line in ('step / floor', 'loss share of step',
-                 'pipeline / step rate', 'TFLOP/s'):
+                 'pipeline / step rate', 'TFLOP/s', 'LoadPairedImages'):
         assert line in stdout
 
 

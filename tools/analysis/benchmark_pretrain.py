@@ -18,7 +18,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from univ_mm.datasets import generate_synthetic_mvip
-from univ_mm.registry import MODELS
+from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
 from univ_mm.utils.cli import add_runner_arguments, load_config
 from univ_mm.utils.profiling import (
     count_flops,
@@ -45,6 +45,10 @@ def parse_args() -> argparse.Namespace:
                         help='batches timed from the input pipeline; 0 skips')
     parser.add_argument('--synthetic', action='store_true',
                         help='feed the input pipeline generated pairs')
+    parser.add_argument('--synthetic-size', type=int, nargs=2,
+                        default=(512, 640), metavar=('H', 'W'),
+                        help='size of the generated pairs (default: '
+                        'FLIR/KAIST-like 512x640)')
     parser.add_argument('--out', type=Path, help='also write JSON here')
     add_runner_arguments(parser)
     return parser.parse_args()
@@ -124,6 +128,24 @@ def pipeline_rate(cfg, batches: int) -> float:
     return batches * loader.batch_size / (time.perf_counter() - begin)
 
 
+def transform_times(cfg, samples: int = 20) -> dict[str, float]:
+    """Mean seconds per pair of each transform of the config's pipeline,
+    in the main process."""
+    dataset_cfg = dict(cfg.train_dataloader.dataset, pipeline=[])
+    dataset = DATASETS.build(dataset_cfg)
+    transforms = [TRANSFORMS.build(t) for t in
+                  cfg.train_dataloader.dataset.pipeline]
+    totals = [0.0] * len(transforms)
+    for index in range(samples):
+        results = dataset.get_data_info(index % len(dataset))
+        for position, transform in enumerate(transforms):
+            begin = time.perf_counter()
+            results = transform(results)
+            totals[position] += time.perf_counter() - begin
+    return {type(t).__name__: total / samples
+            for t, total in zip(transforms, totals, strict=True)}
+
+
 def measure(cfg, args: argparse.Namespace) -> dict:
     """Every number of the report, in seconds, bytes and pairs/second."""
     device = torch.device(args.device)
@@ -147,6 +169,7 @@ def measure(cfg, args: argparse.Namespace) -> dict:
     if args.pipeline_batches:
         result['pipeline_pairs_per_s'] = pipeline_rate(
             cfg, args.pipeline_batches)
+        result['transform_seconds'] = transform_times(cfg)
     return result
 
 
@@ -179,6 +202,8 @@ def report(result: dict) -> str:
         rate = result['pipeline_pairs_per_s']
         lines += [f'input pipeline        {rate:.1f} pairs/s',
                   f'pipeline / step rate  {rate / step_rate:.2f}']
+        lines += [f'  {name:<32}{seconds * 1e3:>10.2f} ms/pair' for
+                  name, seconds in result['transform_seconds'].items()]
     return '\n'.join(lines)
 
 
@@ -188,7 +213,8 @@ def main() -> None:
     init_default_scope('univ_mm')
     with tempfile.TemporaryDirectory() as tmp:
         if args.synthetic:
-            generate_synthetic_mvip(tmp, num_pairs=256)
+            generate_synthetic_mvip(tmp, num_pairs=256,
+                                    image_size=tuple(args.synthetic_size))
             cfg.train_dataloader.dataset.update(
                 data_root=tmp, sources=['SYNTH_DAY', 'SYNTH_NIGHT'])
         result = measure(cfg, args)
