@@ -172,3 +172,27 @@ def test_merged_weights_reproduce_the_adapted_model():
     assert difference < 1e-4
     assert set(merged) == set(plain.state_dict())
     assert not any('lora' in key for key in merged)
+
+
+def test_whole_model_checkpoint_loads_without_a_prefix(tmp_path):
+    source = plain_vit()
+    torch.nn.init.normal_(source.ln1.weight)
+    path = tmp_path / 'classifier.pth'
+    state = {f'backbone.{k}': v for k, v in source.state_dict().items()}
+    save_checkpoint(dict(state_dict=state), str(path))
+    model = build(init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    torch.testing.assert_close(model.ln1.weight, source.ln1.weight)
+
+
+def test_checkpoint_matching_nothing_raises(tmp_path):
+    path = tmp_path / 'other.pth'
+    save_checkpoint(dict(state_dict=dict(fc=torch.zeros(2))), str(path))
+    with pytest.raises(KeyError, match='has no weight of this ViT'):
+        build(init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+
+
+def test_frozen_stages_stay_in_eval_mode():
+    model = build(frozen_stages=TINY_ARCH['num_layers'], drop_rate=0.1)
+    model.train()
+    assert not any(layer.training for layer in model.layers)
+    assert not any(p.requires_grad for p in model.layers.parameters())

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
+from mmengine.runner import CheckpointLoader
 from mmpretrain.models.backbones import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 from peft import LoraConfig, inject_adapter_in_model
@@ -155,10 +156,39 @@ class UNIVVisionTransformer(VisionTransformer):
         Runs mmpretrain's initialisation with LoRA layers hidden, so a plain
         ``Pretrained`` checkpoint loads into the base weights and the LoRA
         weights keep PEFT's init (B = 0: the adapted model starts equal to
-        the base model).
+        the base model). A ``Pretrained`` checkpoint of a whole model
+        (``backbone.*`` keys, e.g. MMPretrain's MAE) is recognised without a
+        ``prefix``, and one that matches no weight raises instead of
+        silently loading nothing.
         """
         with self.plain_view():
+            self._check_pretrained_keys()
             super().init_weights()
+
+    def _check_pretrained_keys(self) -> None:
+        cfg = self.init_cfg
+        if not (isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'):
+            return
+        checkpoint = CheckpointLoader.load_checkpoint(
+            cfg['checkpoint'], map_location='cpu')
+        keys = set(checkpoint.get('state_dict', checkpoint))
+        own = set(self.state_dict())
+        if cfg.get('prefix') is None and not own & keys and any(
+                k.startswith('backbone.') for k in keys):
+            cfg['prefix'] = 'backbone.'
+        prefix = cfg.get('prefix') or ''
+        if not own & {k[len(prefix):] for k in keys if k.startswith(prefix)}:
+            raise KeyError(
+                f'{cfg["checkpoint"]} has no weight of this ViT under prefix '
+                f'{prefix!r}: its keys look like {sorted(keys)[:3]}. Set '
+                'init_cfg.prefix to the part before "layers.0...".')
+
+    def train(self, mode: bool = True) -> 'UNIVVisionTransformer':
+        """Set the mode; stages frozen by ``frozen_stages`` stay in eval."""
+        super().train(mode)
+        if mode and self.frozen_stages > 0:
+            self._freeze_stages()
+        return self
 
     def merged_state_dict(self) -> dict[str, Tensor]:
         """State dict with LoRA merged in, under mmpretrain's plain names.
