@@ -1,0 +1,8 @@
+_base_ = './common_512x512.py'
+# MSRS, infrared side (the official UNIV benchmark): 1083 train / 361 test,
+# written by tools/dataset_converters/msrs.py
+dataset_type = 'univ_mm.MSRSDataset'
+data_root = 'data/msrs/ir'
+train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+test_dataloader = val_dataloader

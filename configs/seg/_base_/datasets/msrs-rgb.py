@@ -1,0 +1,6 @@
+_base_ = './msrs-ir.py'
+# MSRS, visible side of the same scenes (RGB retention)
+data_root = 'data/msrs/rgb'
+train_dataloader = dict(dataset=dict(data_root=data_root))
+val_dataloader = dict(dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader

@@ -1,0 +1,125 @@
+"""tools/test.py, tools/inference_seg.py and tools/analysis/compare_seg.py."""
+import ast
+import importlib.util
+import json
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.runner import Runner
+from PIL import Image
+
+from univ_mm.datasets.segmentation import MSRSDataset
+
+CONFIG = Path('configs/seg/upernet_univ-vit-b_8xb2-48k_msrs-ir-512x512.py')
+
+
+def load_tool(path: str):
+    """Import a script of ``tools/`` as a module."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory, shrink_config, config_data_root, tiny_export):
+    """Train the shrunk MSRS-IR config for two iterations; return the
+    written config file, the checkpoint and the data root."""
+    root = tmp_path_factory.mktemp('trained')
+    data_root = config_data_root(CONFIG.name)
+    cfg = shrink_config(Config.fromfile(CONFIG), data_root, root / 'work',
+                        tiny_export)
+    Runner.from_cfg(cfg).train()
+    cfg.dump(root / 'config.py')
+    return root / 'config.py', root / 'work' / 'iter_2.pth', data_root
+
+
+def test_test_tool_prints_per_class_iou_and_writes_metrics(
+        trained, tmp_path, monkeypatch, capsys):
+    config, checkpoint, _ = trained
+    monkeypatch.setattr(sys, 'argv', [
+        'tools/test.py', str(config), str(checkpoint), '--work-dir',
+        str(tmp_path)])
+    runpy.run_path('tools/test.py', run_name='__main__')
+    out = capsys.readouterr().out
+    assert 'per class results' in out
+    table = out[out.index('per class results'):]
+    assert all(name in table for name in MSRSDataset.METAINFO['classes'])
+    printed = ast.literal_eval(out.strip().splitlines()[-1])  # test.py
+    compare_seg = load_tool('tools/analysis/compare_seg.py')
+    miou, source = compare_seg.read_miou(tmp_path)
+    assert source.name == f'{source.parent.name}.json'
+    assert miou == pytest.approx(printed['mIoU'], abs=1e-3)
+
+
+def test_inference_writes_colour_mask_and_overlay(trained, tmp_path, capsys):
+    config, checkpoint, data_root = trained
+    image = data_root / 'img_dir' / 'test' / '00000D.png'
+    inference = load_tool('tools/inference_seg.py')
+    mask_path, overlay_path = inference.main([
+        str(image), str(config), str(checkpoint), '--out-dir',
+        str(tmp_path), '--device', 'cpu'])
+    assert (mask_path.name, overlay_path.name) == ('00000D_mask.png',
+                                                   '00000D_overlay.png')
+    with Image.open(mask_path) as mask:
+        assert mask.mode == 'P' and mask.size == (80, 64)
+        palette = np.array(mask.getpalette()[:27]).reshape(9, 3)
+        indices = np.array(mask)
+    assert indices.max() < 9
+    np.testing.assert_array_equal(palette, MSRSDataset.METAINFO['palette'])
+    with Image.open(overlay_path) as overlay:
+        assert overlay.mode == 'RGB' and overlay.size == (80, 64)
+    assert '(ir)' in capsys.readouterr().out  # equal channel statistics
+
+
+def write_metrics(tmp_path: Path) -> dict[str, Path]:
+    """The four inputs, each in one of the accepted forms."""
+    univ_ir = tmp_path / 'univ_ir.json'  # tools/test.py metrics file
+    univ_ir.write_text(json.dumps({'aAcc': 90.0, 'mIoU': 72.5}))
+    teacher_ir = tmp_path / 'teacher_ir'  # a work dir, two runs
+    for run, miou in (('20250101_000000', 10.0), ('20250102_000000', 70.0)):
+        (teacher_ir / run).mkdir(parents=True)
+        (teacher_ir / run / f'{run}.json').write_text(
+            json.dumps({'mIoU': miou}))
+    univ_rgb = tmp_path / 'scalars.json'  # training log, JSON lines
+    univ_rgb.write_text('\n'.join(json.dumps(r) for r in (
+        {'loss': 1.0, 'step': 1}, {'mIoU': 50.0, 'step': 2},
+        {'loss': 0.5, 'step': 3}, {'mIoU': 79.6, 'step': 4})))
+    teacher_rgb = tmp_path / 'teacher_rgb.json'
+    teacher_rgb.write_text(json.dumps({'mIoU': 80.0}))
+    return dict(univ_ir=univ_ir, teacher_ir=teacher_ir, univ_rgb=univ_rgb,
+                teacher_rgb=teacher_rgb)
+
+
+def test_compare_seg_prints_gain_and_retention(tmp_path, capsys):
+    paths = write_metrics(tmp_path)
+    compare_seg = load_tool('tools/analysis/compare_seg.py')
+    argv = ['--dataset', 'MSRS']
+    for key, path in paths.items():
+        argv += [f'--{key.replace("_", "-")}', str(path)]
+    result = compare_seg.main(argv)
+    assert result['ir_gain'] == pytest.approx(2.5)
+    assert result['rgb_gain'] == pytest.approx(-0.4)
+    assert result['rgb_retention'] == pytest.approx(99.5)
+    out = capsys.readouterr().out
+    assert '| IR | 70.00 | 72.50 | +2.50 |' in out
+    assert '| RGB | 80.00 | 79.60 | -0.40 |' in out
+    assert 'RGB retention: 99.5 % of the teacher (meets' in out
+    assert str(paths['teacher_ir'] / '20250102_000000') in out
+
+
+def test_compare_seg_refuses_files_without_miou(tmp_path):
+    paths = write_metrics(tmp_path)
+    paths['univ_ir'].write_text(json.dumps({'loss': 1.0}))
+    compare_seg = load_tool('tools/analysis/compare_seg.py')
+    with pytest.raises(ValueError, match='no mIoU record'):
+        compare_seg.main(['--univ-ir', str(paths['univ_ir']),
+                          '--teacher-ir', str(paths['teacher_ir'])])
+    with pytest.raises(SystemExit):  # RGB needs both sides
+        compare_seg.main(['--univ-ir', str(paths['teacher_ir']),
+                          '--teacher-ir', str(paths['teacher_ir']),
+                          '--univ-rgb', str(paths['univ_rgb'])])

@@ -1,0 +1,7 @@
+"""Infrared and visible semantic segmentation benchmarks (MMSeg 1.x)."""
+from .mfnet import MFNetDataset
+from .msrs import MSRSDataset
+from .scut_seg import SCUTSegDataset
+from .soda import SODADataset
+
+__all__ = ['MFNetDataset', 'MSRSDataset', 'SCUTSegDataset', 'SODADataset']

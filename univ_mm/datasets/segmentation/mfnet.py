@@ -1,0 +1,42 @@
+"""MFNet: RGB-thermal urban scenes with nine semantic classes."""
+from mmseg.datasets import BaseSegDataset
+
+from univ_mm.registry import DATASETS
+
+
+@DATASETS.register_module()
+class MFNetDataset(BaseSegDataset):
+    """MFNet semantic segmentation, one modality at a time.
+
+    MFNet (Ha et al., IROS 2017,
+    https://www.mi.t.u-tokyo.ac.jp/static/projects/mil_multispectral/)
+    stores each scene as a 4-channel PNG (R, G, B, thermal).
+    ``tools/dataset_converters/mfnet.py`` splits it into a thermal root and
+    an RGB root, both in the mmseg layout (``img_dir/{train,val,test}``,
+    ``ann_dir/...``) with ``.png`` images and index labels 0..8. Label 0
+    (unlabeled) is a class and counts in mIoU, as in UNIP and PAD.
+
+    Args:
+        img_suffix (str): Suffix of the images. Defaults to '.png'.
+        seg_map_suffix (str): Suffix of the label maps. Defaults to '.png'.
+        reduce_zero_label (bool): Whether to drop label 0. Defaults to False.
+        **kwargs: Arguments of :class:`mmseg.datasets.BaseSegDataset`.
+    """
+
+    METAINFO = dict(
+        classes=('unlabeled', 'car', 'person', 'bike', 'curve', 'car_stop',
+                 'guardrail', 'color_cone', 'bump'),
+        palette=[[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0],
+                 [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128],
+                 [64, 0, 0]])
+
+    def __init__(self,
+                 img_suffix: str = '.png',
+                 seg_map_suffix: str = '.png',
+                 reduce_zero_label: bool = False,
+                 **kwargs) -> None:
+        super().__init__(
+            img_suffix=img_suffix,
+            seg_map_suffix=seg_map_suffix,
+            reduce_zero_label=reduce_zero_label,
+            **kwargs)
