@@ -1,3 +1,4 @@
+from . import necks  # noqa: F401  (registers the detection neck)
 from .algorithms import UNIV
 from .backbones import UNIVVisionTransformer
 from .data_preprocessors import PairedDataPreprocessor

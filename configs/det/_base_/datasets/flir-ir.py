@@ -1,0 +1,13 @@
+# FLIR ADAS v1 thermal, 3 classes (the PAD protocol): 8,862 train / 1,366 val
+# images; tools/dataset_converters/flir.py adas data/FLIR_ADAS_1_3
+_base_ = './coco-style_1024.py'
+data_root = 'data/FLIR_ADAS_1_3/'
+data_cfg = dict(
+    data_root=data_root, metainfo=dict(classes=('person', 'bicycle', 'car')))
+train_dataloader = dict(
+    dataset=dict(data_cfg, ann_file='annotations_coco/ir_train.json'))
+val_dataloader = dict(
+    dataset=dict(data_cfg, ann_file='annotations_coco/ir_val.json'))
+test_dataloader = val_dataloader
+val_evaluator = dict(ann_file=data_root + 'annotations_coco/ir_val.json')
+test_evaluator = val_evaluator

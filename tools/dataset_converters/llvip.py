@@ -1,0 +1,71 @@
+"""Convert LLVIP (infrared + visible, person) to COCO JSON.
+
+Reads the official download::
+
+    LLVIP/{infrared,visible}/{train,test}/NNNNNN.jpg  # aligned pairs
+    LLVIP/Annotations/NNNNNN.xml                      # flat, Pascal VOC
+
+The split is the folder an image lies in (``Annotations/`` is not split).
+Writes ``ir_{train,test}.json`` and ``rgb_{train,test}.json`` (image paths
+relative to the dataset root) to ``<root>/annotations_coco``. Infrared
+images without a visible twin or without an annotation file are left out
+and counted in the summary.
+
+Example:
+    python tools/dataset_converters/llvip.py data/LLVIP
+"""
+import argparse
+from pathlib import Path
+
+from univ_mm.datasets.detection import (
+    VocSample,
+    convert_voc_samples,
+    write_split,
+)
+
+CLASSES = ('person', )
+SPLITS = ('train', 'test')
+
+
+def split_samples(root: Path, split: str
+                  ) -> tuple[list[VocSample], dict[str, int]]:
+    """Samples of one split and the counts of infrared images left out."""
+    ir_dir = root / 'infrared' / split
+    stems = sorted(p.stem for p in ir_dir.glob('*.jpg'))
+    if not stems:
+        raise FileNotFoundError(
+            f'no {ir_dir}/*.jpg; pass the LLVIP folder that holds '
+            'infrared/, visible/ and Annotations/')
+    skipped = dict.fromkeys(
+        ['images without a visible twin', 'images without an annotation'],
+        0)
+    samples = []
+    for stem in stems:
+        rgb = f'visible/{split}/{stem}.jpg'
+        xml = root / 'Annotations' / f'{stem}.xml'
+        if not (root / rgb).is_file():
+            skipped['images without a visible twin'] += 1
+        elif not xml.is_file():
+            skipped['images without an annotation'] += 1
+        else:
+            samples.append(VocSample(
+                xml, dict(ir=f'infrared/{split}/{stem}.jpg', rgb=rgb)))
+    return samples, skipped
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Convert the train and test folders of LLVIP."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('root', type=Path, help='the LLVIP folder')
+    parser.add_argument('-o', '--out-dir', type=Path,
+                        help='output folder (default: ROOT/annotations_coco)')
+    args = parser.parse_args(argv)
+    out_dir = args.out_dir or args.root / 'annotations_coco'
+    for split in SPLITS:
+        samples, skipped = split_samples(args.root, split)
+        builders = convert_voc_samples(samples, args.root, CLASSES)
+        write_split(out_dir, split, builders, skipped)
+
+
+if __name__ == '__main__':
+    main()

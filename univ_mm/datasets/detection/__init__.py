@@ -1,0 +1,22 @@
+"""Detection data helpers: VOC XML to COCO JSON for the converters."""
+from .voc_coco import (
+    CocoBuilder,
+    VocAnnotation,
+    VocObject,
+    VocSample,
+    coco_to_voc_box,
+    convert_voc_samples,
+    parse_voc_xml,
+    read_image_size,
+    summarize,
+    voc_to_coco_box,
+    write_coco,
+    write_split,
+)
+
+__all__ = [
+    'CocoBuilder', 'VocAnnotation', 'VocObject', 'VocSample',
+    'coco_to_voc_box', 'convert_voc_samples', 'parse_voc_xml',
+    'read_image_size', 'summarize', 'voc_to_coco_box', 'write_coco',
+    'write_split'
+]
