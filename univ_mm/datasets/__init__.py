@@ -1,5 +1,5 @@
 """Datasets and transforms of UNIV."""
-from . import segmentation  # noqa: F401
+from . import detection, segmentation  # noqa: F401
 from .mvip import MVIPDataset
 from .synthetic import generate_synthetic_mvip, render_scene
 from .transforms import (

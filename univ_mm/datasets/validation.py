@@ -54,8 +54,13 @@ def inspect_image(path: str, mode: str = 'header'
     return size, None
 
 
-def group_problem(paths: Sequence[str], mode: str) -> str | None:
-    """What is wrong with one group of aligned files, or None."""
+def group_problem(paths: Sequence[str], mode: str,
+                  expected_size: tuple[int, int] | None = None) -> str | None:
+    """What is wrong with one group of aligned files, or None.
+
+    ``expected_size`` ``(h, w)``, when given, is the size an annotation
+    states for the files (e.g. a COCO image record).
+    """
     sizes, reasons = [], []
     for path in paths:
         size, reason = inspect_image(path, mode)
@@ -64,6 +69,9 @@ def group_problem(paths: Sequence[str], mode: str) -> str | None:
             reasons.append(f'{path}: {reason}')
     if reasons:
         return '; '.join(reasons)
+    if expected_size is not None:
+        sizes.append(tuple(expected_size))
+        paths = [*paths, 'the annotation']
     if len(set(sizes)) > 1:
         shapes = ', '.join(f'{p} is {h}x{w}' for p, (h, w) in
                            zip(paths, sizes, strict=True))
@@ -72,8 +80,17 @@ def group_problem(paths: Sequence[str], mode: str) -> str | None:
 
 
 def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
+                    expected_sizes: Sequence[tuple[int, int]] | None = None,
                     num_threads: int = 8) -> dict[int, str]:
     """Check every group (threads, since this is I/O bound).
+
+    Args:
+        groups: File paths that must be readable and of one size.
+        mode (str): ``'header'``, ``'full'`` or ``'none'`` (see
+            :func:`inspect_image`). Defaults to 'header'.
+        expected_sizes: ``(h, w)`` per group stated by annotations.
+            Defaults to None.
+        num_threads (int): Parallel readers. Defaults to 8.
 
     Returns:
         dict[int, str]: Index of each bad group and why it is bad.
@@ -83,8 +100,10 @@ def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
                          f'{mode!r}')
     if mode == 'none':
         return {}
+    sizes = expected_sizes or [None] * len(groups)
     with ThreadPoolExecutor(num_threads) as pool:
-        reasons = pool.map(lambda paths: group_problem(paths, mode), groups)
+        reasons = pool.map(lambda paths, size: group_problem(
+            paths, mode, size), groups, sizes)
         return {i: r for i, r in enumerate(reasons) if r}
 
 

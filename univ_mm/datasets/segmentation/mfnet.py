@@ -1,11 +1,11 @@
 """MFNet: RGB-thermal urban scenes with nine semantic classes."""
-from mmseg.datasets import BaseSegDataset
-
 from univ_mm.registry import DATASETS
+
+from .checked import CheckedSegDataset
 
 
 @DATASETS.register_module()
-class MFNetDataset(BaseSegDataset):
+class MFNetDataset(CheckedSegDataset):
     """MFNet semantic segmentation, one modality at a time.
 
     MFNet (Ha et al., IROS 2017,
@@ -20,7 +20,7 @@ class MFNetDataset(BaseSegDataset):
         img_suffix (str): Suffix of the images. Defaults to '.png'.
         seg_map_suffix (str): Suffix of the label maps. Defaults to '.png'.
         reduce_zero_label (bool): Whether to drop label 0. Defaults to False.
-        **kwargs: Arguments of :class:`mmseg.datasets.BaseSegDataset`.
+        **kwargs: Arguments of :class:`CheckedSegDataset`.
     """
 
     METAINFO = dict(

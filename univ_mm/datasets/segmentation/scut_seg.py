@@ -1,11 +1,11 @@
 """SCUT-Seg: thermal road scenes from SCUT FIR Pedestrian, 10 classes."""
-from mmseg.datasets import BaseSegDataset
-
 from univ_mm.registry import DATASETS
+
+from .checked import CheckedSegDataset
 
 
 @DATASETS.register_module()
-class SCUTSegDataset(BaseSegDataset):
+class SCUTSegDataset(CheckedSegDataset):
     """SCUT-Seg thermal semantic segmentation.
 
     SCUT-Seg (Xiong et al., MCNet, Infrared Physics & Technology 2021,
@@ -16,7 +16,7 @@ class SCUTSegDataset(BaseSegDataset):
     Class 0 (background) counts in mIoU, as in UNIP.
 
     Args:
-        **kwargs: Arguments of :class:`mmseg.datasets.BaseSegDataset`, whose
+        **kwargs: Arguments of :class:`CheckedSegDataset`, whose
             defaults fit: ``img_suffix`` '.jpg', ``seg_map_suffix`` '.png',
             ``reduce_zero_label`` False.
     """

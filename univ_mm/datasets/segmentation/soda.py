@@ -1,11 +1,13 @@
 """SODA: thermal images of indoor and outdoor scenes, 21 classes."""
-from mmseg.datasets import BaseSegDataset, PascalVOCDataset
+from mmseg.datasets import PascalVOCDataset
 
 from univ_mm.registry import DATASETS
 
+from .checked import CheckedSegDataset
+
 
 @DATASETS.register_module()
-class SODADataset(BaseSegDataset):
+class SODADataset(CheckedSegDataset):
     """SODA thermal semantic segmentation (the real images).
 
     SODA (Li et al., "Segmenting Objects in Day and Night", TNNLS 2021,
@@ -16,7 +18,7 @@ class SODADataset(BaseSegDataset):
     and keeps the palette indices. The palette is PASCAL VOC's.
 
     Args:
-        **kwargs: Arguments of :class:`mmseg.datasets.BaseSegDataset`, whose
+        **kwargs: Arguments of :class:`CheckedSegDataset`, whose
             defaults fit: ``img_suffix`` '.jpg', ``seg_map_suffix`` '.png',
             ``reduce_zero_label`` False.
     """

@@ -33,10 +33,16 @@ test_pipeline = [
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                    'scale_factor')),
 ]
+# CocoDataset that checks every image (readable, complete, the size its
+# record states) when it is built, not mid-epoch
+dataset_type = 'univ_mm.CheckedCocoDataset'
 train_dataloader = dict(
-    dataset=dict(data_prefix=dict(img=''), pipeline=train_pipeline))
+    dataset=dict(
+        type=dataset_type, data_prefix=dict(img=''),
+        pipeline=train_pipeline))
 val_dataloader = dict(
-    dataset=dict(data_prefix=dict(img=''), pipeline=test_pipeline))
+    dataset=dict(
+        type=dataset_type, data_prefix=dict(img=''), pipeline=test_pipeline))
 test_dataloader = val_dataloader
 # COCO AP, AP50, AP75, AP by size and per class
 val_evaluator = dict(classwise=True)
