@@ -120,6 +120,10 @@ def loss_part(model, batch: int, device: torch.device):
 def pipeline_rate(cfg, batches: int) -> float:
     """Pairs per second the config's dataloader delivers (its workers)."""
     loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    if len(loader) <= batches:
+        raise ValueError(
+            f'the dataset gives {len(loader)} batches per epoch; the timing '
+            f'needs {batches + 1}: lower --pipeline-batches or add pairs')
     iterator = iter(loader)
     next(iterator)  # workers started, first batch decoded
     begin = time.perf_counter()
@@ -154,11 +158,9 @@ def measure(cfg, args: argparse.Namespace) -> dict:
     size = model.backbone.patch_embed.init_input_size[0]
     data = fake_batch(model, batch, size)
     parts = step_parts(model, optim_wrapper, data)
-    timing = dict(warmup=args.warmup, repeats=args.repeats)
-    result = {name: median_seconds(fn, device, **timing)
-              for name, fn in parts.items()}
-    result['loss'] = median_seconds(loss_part(model, batch, device), device,
-                                    **timing)
+    result = median_seconds(
+        dict(parts, loss=loss_part(model, batch, device)), device,
+        warmup=args.warmup, repeats=args.repeats)
     result.update(batch=batch, image_size=size, device=str(device),
                   step_peak_bytes=peak_memory_bytes(parts['step'], device),
                   step_flops=count_flops(parts['step']))
@@ -213,7 +215,9 @@ def main() -> None:
     init_default_scope('univ_mm')
     with tempfile.TemporaryDirectory() as tmp:
         if args.synthetic:
-            generate_synthetic_mvip(tmp, num_pairs=256,
+            pairs = max(256, (args.pipeline_batches + 1) *
+                        cfg.train_dataloader.batch_size)
+            generate_synthetic_mvip(tmp, num_pairs=pairs,
                                     image_size=tuple(args.synthetic_size))
             cfg.train_dataloader.dataset.update(
                 data_root=tmp, sources=['SYNTH_DAY', 'SYNTH_NIGHT'])

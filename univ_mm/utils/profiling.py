@@ -15,19 +15,31 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def median_seconds(fn: Callable[[], object], device: torch.device,
-                   warmup: int = 2, repeats: int = 5) -> float:
-    """Median wall-clock time of ``fn()`` after ``warmup`` calls."""
+def _seconds(fn: Callable[[], object], device: torch.device) -> float:
+    synchronize(device)
+    start = time.perf_counter()
+    fn()
+    synchronize(device)
+    return time.perf_counter() - start
+
+
+def median_seconds(fns: dict[str, Callable[[], object]],
+                   device: torch.device, warmup: int = 2,
+                   repeats: int = 5) -> dict[str, float]:
+    """Median wall-clock time of each callable after ``warmup`` calls.
+
+    The callables take turns (one call each per round), so a change in the
+    machine's load during the measurement hits all of them alike and their
+    ratios stay meaningful.
+    """
     for _ in range(warmup):
-        fn()
-    times = []
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeats):
-        synchronize(device)
-        start = time.perf_counter()
-        fn()
-        synchronize(device)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            times[name].append(_seconds(fn, device))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def _peak_cpu_allocated_bytes(fn: Callable[[], object]) -> int:
