@@ -67,7 +67,8 @@ default_hooks = dict(checkpoint=dict(interval=1))
 
 
 def run(command: list[str], expect_kill: bool = False):
-    env = {**os.environ, 'PYTHONPATH': str(TESTS_DIR)}
+    paths = [str(TESTS_DIR), os.environ.get('PYTHONPATH', '')]
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, paths))}
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     expected = -9 if expect_kill else 0
     assert result.returncode == expected, result.stderr[-3000:]
