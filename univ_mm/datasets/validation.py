@@ -128,3 +128,30 @@ def drop_or_raise(items: list, bad: dict[int, str], skip: bool,
         raise ValueError(f'{summary}\n{fix}')
     MMLogger.get_current_instance().warning(f'{summary}\nskipped them.')
     return [item for i, item in enumerate(items) if i not in bad]
+
+
+class CheckedDatasetMixin:
+    """Adds build-time file checks to an MMEngine dataset class.
+
+    Put it first among the bases; the dataset's ``load_data_list`` passes
+    its list through :meth:`_checked`.
+
+    Args:
+        check_images (str): ``'header'``, ``'full'`` (decode everything) or
+            ``'none'``. Defaults to 'header'.
+        skip_bad_items (bool): Drop bad items and log how many and which,
+            instead of raising. Defaults to False.
+        **kwargs: Arguments of the dataset class.
+    """
+
+    def __init__(self, *args, check_images: str = 'header',
+                 skip_bad_items: bool = False, **kwargs) -> None:
+        self.check_images = check_images
+        self.skip_bad_items = skip_bad_items
+        super().__init__(*args, **kwargs)
+
+    def _checked(self, data_list: list, groups: Sequence[Sequence[str]],
+                 fix: str, expected_sizes=None) -> list:
+        bad = find_bad_groups(groups, self.check_images, expected_sizes)
+        return drop_or_raise(data_list, bad, self.skip_bad_items,
+                             type(self).__name__, fix)
