@@ -1,4 +1,4 @@
-"""Tests of the synthetic RGB-IR world and its MVIP writer."""
+"""Tests of the synthetic RGB-IR world, its MVIP writer and its labels."""
 import json
 import os
 import os.path as osp
@@ -12,8 +12,11 @@ import pytest
 from univ_mm.datasets.mvip import MVIPDataset
 from univ_mm.datasets.synthetic import (
     CLASSES,
+    THINGS,
+    Scene,
     generate_synthetic_mvip,
     render_scene,
+    scene_boxes,
 )
 
 SIZE = (48, 64)
@@ -166,3 +169,107 @@ def test_cli(tmp_path, monkeypatch, capsys):
     assert summary['pairs'] == {'SYNTH_DAY': 2, 'SYNTH_NIGHT': 2}
     assert summary['image_size'] == [32, 40] and not summary['skipped']
     assert len(_files(out)) == 8
+
+
+def _read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope='module')
+def labelled(tmp_path_factory):
+    """A labelled set of 10 pairs, 2 of them held out."""
+    root = str(tmp_path_factory.mktemp('labelled'))
+    return root, generate_synthetic_mvip(root, num_pairs=10, image_size=SIZE,
+                                         seed=5, with_labels=True)
+
+
+def test_labels_are_the_rendered_class_maps(labelled):
+    root, summary = labelled
+    assert summary['splits'] == {'train': 8, 'val': 2}
+    warm, cold = CLASSES.index('person'), CLASSES.index('sky')
+    for k, source in enumerate(('SYNTH_DAY', 'SYNTH_NIGHT')):
+        for i in range(5):
+            name = f'{source.lower()}_{i:06d}.png'
+            scene = render_scene(np.random.default_rng([5, k, i]), SIZE,
+                                 night=k == 1)
+            label = cv2.imread(osp.join(root, source, 'labels/training',
+                                        name), cv2.IMREAD_UNCHANGED)
+            np.testing.assert_array_equal(label, scene.class_map)
+            ir = cv2.imread(osp.join(root, source, 'images/training', name),
+                            cv2.IMREAD_UNCHANGED).astype(float)
+            if (label == warm).sum() >= 10:  # labels agree with the heat
+                assert ir[label == warm].mean() > ir[label == cold].mean()
+
+
+def test_boxes_are_tight_around_visible_pixels(labelled):
+    root, _ = labelled
+    for modality, folder in (('rgb', 'vi_images'), ('ir', 'images')):
+        coco = _read_json(osp.join(root, 'annotations', f'train_{modality}'
+                                   '.json'))
+        assert [c['name'] for c in coco['categories']] == list(THINGS)
+        assert coco['annotations']
+        for image in coco['images']:
+            assert f'/{folder}/' in image['file_name']
+            assert osp.isfile(osp.join(root, image['file_name']))
+        images = {image['id']: image for image in coco['images']}
+        for ann in coco['annotations']:
+            image = images[ann['image_id']]
+            label = cv2.imread(osp.join(
+                root, image['file_name'].replace(folder, 'labels')),
+                cv2.IMREAD_UNCHANGED)
+            x, y, w, h = ann['bbox']
+            inside = label[y:y + h, x:x + w] == CLASSES.index(
+                THINGS[ann['category_id'] - 1])
+            # tight: the class is visible on every edge of the box
+            assert inside[0].any() and inside[-1].any()
+            assert inside[:, 0].any() and inside[:, -1].any()
+            assert ann['area'] <= inside.sum()
+
+
+def test_boxes_skip_occluded_small_and_stuff_objects():
+    object_map = np.zeros((6, 8), np.int32)  # object 0: sky
+    object_map[1:4, 2:5] = 1  # a person
+    object_map[5, 7] = 2  # a car, one visible pixel
+    classes = np.array([CLASSES.index(c) for c in (
+        'sky', 'person', 'car', 'car')], np.uint8)  # object 3: fully hidden
+    scene = Scene(None, None, classes[object_map], object_map, classes)
+    boxes = scene_boxes(scene)
+    assert boxes == [dict(object_id=1, category='person', area=9,
+                          bbox=[2, 1, 3, 3])]
+    assert [b['object_id'] for b in scene_boxes(scene, min_pixels=1)] == [
+        1, 2]
+
+
+def test_splits_hold_out_pairs_and_load(labelled):
+    root, _ = labelled
+    lists = {}
+    for split in ('train', 'val'):
+        with open(osp.join(root, 'splits', f'{split}.txt')) as f:
+            lists[split] = [line.split() for line in f.read().splitlines()]
+        dataset = MVIPDataset(root, ann_file=f'splits/{split}.txt')
+        assert len(dataset) == len(lists[split])
+        coco = _read_json(osp.join(root, 'annotations', f'{split}_ir.json'))
+        assert [i['file_name'] for i in coco['images']] == [
+            ir for _, ir in lists[split]]
+    assert [osp.basename(rgb) for rgb, _ in lists['val']] == [
+        'synth_day_000004.png', 'synth_night_000004.png']
+    assert not {r for r, _ in lists['train']} & {r for r, _ in lists['val']}
+
+
+def test_labelled_set_is_deterministic_and_removed_on_change(tmp_path):
+    def everything(root):
+        return {osp.relpath(osp.join(d, n), root): open(
+            osp.join(d, n), 'rb').read() for d, _, names in os.walk(root)
+            for n in names if n != 'synthetic_mvip.json'}
+
+    for name in ('a', 'b'):
+        generate_synthetic_mvip(str(tmp_path / name), num_pairs=4,
+                                image_size=SIZE, seed=2, with_labels=True)
+    first = everything(tmp_path / 'a')
+    assert first == everything(tmp_path / 'b')
+    assert len(first) == 4 * 3 + 2 + 4  # images, labels; lists; COCO files
+    generate_synthetic_mvip(str(tmp_path / 'a'), num_pairs=4,
+                            image_size=SIZE, seed=2)
+    assert set(everything(tmp_path / 'a')) == {
+        k for k in first if 'labels' not in k and 'annotations' not in k}

@@ -5,9 +5,11 @@ window...). Each part has a class, an RGB colour that is random per
 instance and depends on the lighting, and a thermal intensity that is set
 by its class (warm people and engines, cold sky). The RGB and infrared (IR)
 images are looked up from the same part map, so the pair is pixel-aligned,
-and a per-pixel class map comes for free.
+and a per-pixel class map comes for free; boxes are cut around the visible
+pixels of every object, so an occluded object's box covers what is seen.
 """
 import json
+import math
 import os
 import os.path as osp
 from collections.abc import Sequence
@@ -22,8 +24,13 @@ CLASSES = ('sky', 'road', 'building', 'tree', 'person', 'car')
 THERMAL = {'sky': (45, 20), 'road': (125, 80), 'building': (110, 100),
            'tree': (90, 65), 'person': (200, 210), 'car': (140, 115),
            'engine': (235, 240)}
+#: Classes whose objects get boxes (sky and road are "stuff").
+THINGS = ('building', 'tree', 'person', 'car')
+MIN_BOX_PIXELS = 4
 MANIFEST = 'synthetic_mvip.json'
 SPLIT = 'training'
+LABELS, SPLITS, ANNOTATIONS = 'labels', 'splits', 'annotations'
+SPLIT_NAMES = ('train', 'val')
 
 
 @dataclass
@@ -201,6 +208,32 @@ def render_scene(rng: np.random.Generator, size: tuple[int, int] = (128, 160),
     return Scene(rgb, ir, part_cls[cv.parts], part_obj[cv.parts], obj_cls)
 
 
+def scene_boxes(scene: Scene, min_pixels: int = MIN_BOX_PIXELS) -> list[dict]:
+    """Boxes around the *visible* pixels of every object of a thing class.
+
+    Args:
+        scene (Scene): A rendered scene.
+        min_pixels (int): Objects with fewer visible pixels (for example
+            fully occluded ones) get no box. Defaults to MIN_BOX_PIXELS.
+
+    Returns:
+        list[dict]: ``object_id``, ``category`` (a name of :data:`THINGS`),
+        ``bbox`` (COCO ``[x, y, w, h]``, tight around the visible pixels)
+        and ``area`` (visible pixel count), in object order.
+    """
+    boxes = []
+    for obj in np.unique(scene.object_map):
+        name = CLASSES[scene.object_classes[obj]]
+        ys, xs = np.nonzero(scene.object_map == obj)
+        if name not in THINGS or len(ys) < min_pixels:
+            continue
+        x0, y0 = int(xs.min()), int(ys.min())
+        boxes.append(dict(object_id=int(obj), category=name, area=len(ys),
+                          bbox=[x0, y0, int(xs.max()) - x0 + 1,
+                                int(ys.max()) - y0 + 1]))
+    return boxes
+
+
 def _plan(num_pairs: int, sources: Sequence[str]) -> dict[str, list[str]]:
     """File names per source: pairs split evenly, remainder to the first."""
     per, extra = divmod(num_pairs, len(sources))
@@ -214,6 +247,37 @@ def _pair_paths(out_dir: str, source: str, name: str) -> tuple[str, str]:
             osp.join(out_dir, source, 'images', SPLIT, name))
 
 
+def _label_path(out_dir: str, source: str, name: str) -> str:
+    """Class-map path of one pair (shared by both modalities)."""
+    return osp.join(out_dir, source, LABELS, SPLIT, name)
+
+
+def _split_of(plan: dict[str, list[str]],
+              val_fraction: float) -> dict[str, list[tuple[str, str]]]:
+    """``(source, name)`` per split: the last ``ceil(n * val_fraction)``
+    names of each source are held out, at least one stays in training."""
+    split = {'train': [], 'val': []}
+    for source, names in plan.items():
+        n_val = min(len(names) - 1, math.ceil(len(names) * val_fraction))
+        split['train'] += [(source, n) for n in names[:len(names) - n_val]]
+        split['val'] += [(source, n) for n in names[len(names) - n_val:]]
+    return split
+
+
+def _outputs(out_dir: str, params: dict) -> list[str]:
+    """Every file a run with ``params`` writes, manifest excluded."""
+    plan = _plan(params['num_pairs'], params['sources'])
+    labels = params.get('with_labels', False)
+    paths = [p for s, names in plan.items() for n in names
+             for p in (*_pair_paths(out_dir, s, n),
+                       *([_label_path(out_dir, s, n)] if labels else []))]
+    paths += [osp.join(out_dir, SPLITS, f'{s}.txt') for s in SPLIT_NAMES]
+    if labels:
+        paths += [osp.join(out_dir, ANNOTATIONS, f'{s}_{m}.json')
+                  for s in SPLIT_NAMES for m in ('rgb', 'ir')]
+    return paths
+
+
 def _read_manifest(out_dir: str) -> dict:
     """The manifest of an earlier run, or an empty dict."""
     try:
@@ -224,55 +288,92 @@ def _read_manifest(out_dir: str) -> dict:
         return {}
 
 
+def _write_json(path: str, content: object) -> None:
+    """Write ``content`` as indented JSON, creating the folder."""
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(content, f, indent=1)
+
+
 def _write_manifest(out_dir: str, params: dict, complete: bool) -> None:
     """Record the parameters of the set being (or having been) written."""
-    with open(osp.join(out_dir, MANIFEST), 'w') as f:
-        json.dump({'generator': 'univ_mm.datasets.generate_synthetic_mvip',
-                   'complete': complete, 'classes': CLASSES,
-                   'params': params}, f, indent=2)
+    _write_json(osp.join(out_dir, MANIFEST), {
+        'generator': 'univ_mm.datasets.generate_synthetic_mvip',
+        'complete': complete, 'classes': CLASSES, 'things': THINGS,
+        'params': params})
 
 
-def _is_complete(out_dir: str, params: dict,
-                 plan: dict[str, list[str]]) -> bool:
-    """Whether ``out_dir`` holds every pair of a run made with ``params``."""
+def _is_complete(out_dir: str, params: dict) -> bool:
+    """Whether ``out_dir`` holds every file of a run made with ``params``."""
     manifest = _read_manifest(out_dir)
     return manifest.get('complete') is True and manifest.get(
-        'params') == params and all(
-            osp.isfile(path) for source, names in plan.items()
-            for name in names for path in _pair_paths(out_dir, source, name))
+        'params') == params and all(map(osp.isfile,
+                                        _outputs(out_dir, params)))
 
 
 def _remove_previous(out_dir: str) -> None:
     """Delete the files of the run recorded in the manifest, finished or
     not, so that no stale pair survives a change of parameters."""
     try:
-        old = _read_manifest(out_dir)['params']
-        plan = _plan(old['num_pairs'], old['sources'])
+        paths = _outputs(out_dir, _read_manifest(out_dir)['params'])
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return
-    for source, names in plan.items():
-        for path in (p for n in names for p in _pair_paths(out_dir, source,
-                                                            n)):
-            if osp.isfile(path):
-                os.remove(path)
+    for path in filter(osp.isfile, paths):
+        os.remove(path)
+
+
+def _coco(out_dir: str, split: list[tuple[str, str]], boxes: dict,
+          modality: int, size: tuple[int, int]) -> dict:
+    """COCO-style detection annotations of one split and modality."""
+    images, annotations = [], []
+    for image_id, (source, name) in enumerate(split):
+        path = _pair_paths(out_dir, source, name)[modality]
+        images.append(dict(id=image_id, file_name=osp.relpath(path, out_dir),
+                           height=size[0], width=size[1], source=source))
+        annotations += [dict(
+            id=len(annotations) + k, image_id=image_id, iscrowd=0,
+            category_id=THINGS.index(box['category']) + 1, bbox=box['bbox'],
+            area=box['area']) for k, box in enumerate(boxes[source, name])]
+    return dict(images=images, annotations=annotations, categories=[
+        dict(id=i + 1, name=n) for i, n in enumerate(THINGS)])
+
+
+def _write_splits(out_dir: str, params: dict, plan: dict[str, list[str]],
+                  boxes: dict) -> None:
+    """Pair lists (MVIPDataset ``ann_file``) and, with labels, COCO files
+    per split."""
+    for split, pairs in _split_of(plan, params['val_fraction']).items():
+        lines = [' '.join(osp.relpath(p, out_dir) for p in _pair_paths(
+            out_dir, s, n)) for s, n in pairs]
+        os.makedirs(osp.join(out_dir, SPLITS), exist_ok=True)
+        with open(osp.join(out_dir, SPLITS, f'{split}.txt'), 'w') as f:
+            f.write(''.join(f'{line}\n' for line in lines))
+        for modality, key in enumerate(('rgb', 'ir') if boxes else ()):
+            _write_json(osp.join(out_dir, ANNOTATIONS, f'{split}_{key}.json'),
+                        _coco(out_dir, pairs, boxes, modality,
+                              params['image_size']))
 
 
 def _write_pairs(out_dir: str, params: dict,
                  plan: dict[str, list[str]]) -> None:
-    """Render and write every pair of ``plan`` under a manifest that says
-    whether the set is complete."""
-    os.makedirs(out_dir, exist_ok=True)
+    """Render and write every pair of ``plan`` (and its labels) under a
+    manifest that says whether the set is complete."""
     _write_manifest(out_dir, params, complete=False)
+    boxes = {}
     for k, (source, names) in enumerate(plan.items()):
-        for folder in _pair_paths(out_dir, source, ''):
-            os.makedirs(folder, exist_ok=True)
         for i, name in enumerate(names):
             rng = np.random.default_rng([params['seed'], k, i])
             scene = render_scene(rng, tuple(params['image_size']),
                                  night='night' in source.lower())
-            rgb_path, ir_path = _pair_paths(out_dir, source, name)
-            cv2.imwrite(rgb_path, scene.rgb)
-            cv2.imwrite(ir_path, scene.ir)
+            images = dict(zip(_pair_paths(out_dir, source, name),
+                              (scene.rgb, scene.ir), strict=True))
+            if params['with_labels']:
+                images[_label_path(out_dir, source, name)] = scene.class_map
+                boxes[source, name] = scene_boxes(scene)
+            for path, image in images.items():
+                os.makedirs(osp.dirname(path), exist_ok=True)
+                cv2.imwrite(path, image)
+    _write_splits(out_dir, params, plan, boxes)
     _write_manifest(out_dir, params, complete=True)
 
 
@@ -281,17 +382,27 @@ def generate_synthetic_mvip(out_dir: str,
                             image_size: tuple[int, int] = (128, 160),
                             sources: Sequence[str] = ('SYNTH_DAY',
                                                       'SYNTH_NIGHT'),
-                            seed: int = 0) -> dict:
+                            seed: int = 0,
+                            with_labels: bool = False,
+                            val_fraction: float = 0.125) -> dict:
     """Write a synthetic, MVIP-shaped set of aligned RGB-IR pairs.
 
     RGB images are colour PNGs under ``<source>/vi_images/training`` and IR
     images single-channel PNGs of the same name under
     ``<source>/images/training``. A source whose name contains "night"
-    (any case) is lit at night, the others by day. For given NumPy and
-    OpenCV versions the files are a pure function of the arguments. When
-    ``out_dir`` already holds a complete set made with the same arguments
-    (see its ``synthetic_mvip.json``), nothing is written; otherwise the
-    set of the previous run is deleted and a new one written.
+    (any case) is lit at night, the others by day. ``splits/train.txt`` and
+    ``splits/val.txt`` list the pairs (``rgb_relpath ir_relpath``, the
+    ``ann_file`` format of MVIPDataset); the last ``val_fraction`` of each
+    source is held out in ``val``. With ``with_labels`` every pair also gets
+    a class map (uint8 PNG of indices into :data:`CLASSES`, valid for both
+    modalities) under ``<source>/labels/training`` and every split COCO
+    boxes of the visible part of each :data:`THINGS` object
+    (``annotations/{train,val}_{rgb,ir}.json``, ``file_name`` relative to
+    ``out_dir``). For given NumPy and OpenCV versions the files are a pure
+    function of the arguments. When ``out_dir`` already holds a complete set
+    made with the same arguments (see its ``synthetic_mvip.json``), nothing
+    is written; otherwise the set of the previous run is deleted and a new
+    one written.
 
     Args:
         out_dir (str): Output folder (the ``data_root`` of MVIPDataset).
@@ -301,30 +412,40 @@ def generate_synthetic_mvip(out_dir: str,
         sources (Sequence[str]): Source folder names. Defaults to
             ('SYNTH_DAY', 'SYNTH_NIGHT').
         seed (int): Non-negative random seed. Defaults to 0.
+        with_labels (bool): Also write class maps and boxes.
+            Defaults to False.
+        val_fraction (float): Share of each source held out in
+            ``splits/val.txt``, in [0, 1). Defaults to 0.125.
 
     Returns:
         dict: ``out_dir``, ``pairs`` (count per source), ``num_pairs``,
-        ``image_size``, ``seed`` and ``skipped`` (True when nothing was
-        written).
+        ``image_size``, ``seed``, ``splits`` (pairs per split) and
+        ``skipped`` (True when nothing was written).
     """
     sources = (sources, ) if isinstance(sources, str) else tuple(sources)
     params = {'num_pairs': int(num_pairs),
               'image_size': [int(v) for v in image_size],
-              'sources': list(sources), 'seed': int(seed)}
+              'sources': list(sources), 'seed': int(seed),
+              'with_labels': bool(with_labels),
+              'val_fraction': float(val_fraction)}
     if not sources or len(set(sources)) != len(sources):
         raise ValueError(f'sources must be non-empty and unique: {sources}')
-    if num_pairs < len(sources) or min(image_size) < 16 or seed < 0:
-        raise ValueError(f'need num_pairs >= len(sources), H, W >= 16 and '
-                         f'seed >= 0; got num_pairs={num_pairs}, '
-                         f'image_size={image_size}, seed={seed}')
+    if (num_pairs < len(sources) or min(image_size) < 16 or seed < 0
+            or not 0 <= val_fraction < 1):
+        raise ValueError(f'need num_pairs >= len(sources), H, W >= 16, '
+                         f'seed >= 0 and 0 <= val_fraction < 1; got '
+                         f'num_pairs={num_pairs}, image_size={image_size}, '
+                         f'seed={seed}, val_fraction={val_fraction}')
     out_dir, plan = osp.abspath(out_dir), _plan(num_pairs, sources)
+    splits = _split_of(plan, val_fraction)
     summary = {'out_dir': out_dir,
                'pairs': {s: len(n) for s, n in plan.items()},
                'num_pairs': params['num_pairs'],
                'image_size': tuple(params['image_size']),
-               'seed': params['seed']}
+               'seed': params['seed'],
+               'splits': {k: len(v) for k, v in splits.items()}}
     logger = MMLogger.get_current_instance()
-    if _is_complete(out_dir, params, plan):
+    if _is_complete(out_dir, params):
         logger.info(f'Synthetic MVIP in {out_dir} is already complete for '
                     f'{params}; skipping.')
         return dict(summary, skipped=True)
