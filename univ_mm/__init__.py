@@ -2,7 +2,13 @@
 
 Importing the package registers every module in the ``univ_mm`` scope.
 """
-from . import datasets, engine, models  # noqa: F401
+from . import (  # noqa: F401
+    datasets,
+    engine,
+    evaluation,
+    models,
+    visualization,
+)
 from .utils import (
                     allow_runner_checkpoints,
                     use_atomic_local_writes,

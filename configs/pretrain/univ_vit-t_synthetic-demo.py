@@ -1,5 +1,6 @@
 # A few minutes of UNIV on 2 CPU cores: ViT-T/16 at 112 px on the procedural
-# RGB/IR pairs of `make demo` (tools/misc/generate_synthetic_mvip.py).
+# RGB/IR pairs of `make demo` (tools/misc/generate_synthetic_mvip.py), with
+# patch alignment validated on the pairs the generator holds out.
 # The teacher is randomly initialised: this shows the mechanics (loss going
 # down, merged export), not a useful model.
 _base_ = [
@@ -33,7 +34,27 @@ train_dataloader = dict(
     dataset=dict(
         data_root=data_root,
         sources=['SYNTH_DAY', 'SYNTH_NIGHT'],
+        # the generator's pair lists: 1/8 of each source is held out
+        ann_file='splits/train.txt',
         pipeline=train_pipeline),
+)
+val_pipeline = [
+    dict(type='LoadPairedImages', ir_color_type='grayscale'),
+    dict(type='PairedRandomResizedCrop', scale=img_size,
+         side_range=(1.0, 1.0)),
+    dict(type='PackPairedInputs'),
+]
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        _delete_=True,
+        type='MVIPDataset',
+        data_root=data_root,
+        ann_file='splits/val.txt',
+        test_mode=True,
+        pipeline=val_pipeline),
 )
 
 # optimizer: fp32 on CPU, a demo-sized lr
@@ -52,11 +73,14 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=False, begin=20,
          end=max_iters, T_max=max_iters - 20),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
+                 val_interval=80)
+val_cfg = dict(type='ValLoop')
 
 # runtime
 default_hooks = dict(
-    logger=dict(interval=20),
+    # validation metrics are logged at the iteration they were measured
+    logger=dict(interval=20, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=80, max_keep_ckpts=2),
 )
 log_processor = dict(by_epoch=False)

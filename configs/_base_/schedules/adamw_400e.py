@@ -28,4 +28,7 @@ param_scheduler = [
          eta_min_ratio=10.0, by_epoch=True, begin=0, end=max_epochs,
          T_max=max_epochs, convert_to_iter_based=True),
 ]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
+# patch alignment on the validation pairs every 10 epochs
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
+                 val_interval=10)
+val_cfg = dict(type='ValLoop')

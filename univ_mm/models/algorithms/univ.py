@@ -8,6 +8,7 @@ from collections import OrderedDict
 import torch
 from mmengine.dist import all_reduce
 from mmengine.model import BaseModel
+from mmengine.structures import BaseDataElement
 from torch import Tensor
 
 from univ_mm.registry import MODELS
@@ -113,6 +114,41 @@ class UNIV(BaseModel):
             teacher_tokens, teacher_attn = self.teacher_forward(inputs['rgb'])
             student = self.extract_feat(inputs)
         return self.pccl_losses(teacher_tokens, teacher_attn, student)
+
+    @torch.no_grad()
+    def alignment_outputs(self, inputs: dict[str, Tensor],
+                          data_samples: list | None = None
+                          ) -> list[BaseDataElement]:
+        """Teacher RGB tokens and student tokens of every pair, for metrics.
+
+        Returns:
+            list[BaseDataElement]: One per pair (``data_samples`` when
+            given, with fields added): ``teacher_tokens``, ``rgb_tokens``
+            and ``ir_tokens``, float32 ``[N, C]`` each.
+        """
+        with self._autocast(inputs['rgb'].device):
+            teacher_tokens, _ = self.teacher.forward_tokens(inputs['rgb'])
+            student = self.extract_feat(inputs)
+        samples = data_samples or [
+            BaseDataElement() for _ in range(len(teacher_tokens))]
+        for i, sample in enumerate(samples):
+            sample.set_data(dict(teacher_tokens=teacher_tokens[i].float(),
+                                 rgb_tokens=student['rgb'][i].float(),
+                                 ir_tokens=student['ir'][i].float()))
+        return samples
+
+    def val_step(self, data: dict) -> list[BaseDataElement]:
+        """Validation on held-out pairs: :meth:`alignment_outputs`.
+
+        UNIV has no ``'predict'`` forward mode (it makes no task
+        predictions); validation scores how well its tokens align, e.g.
+        with ``PatchRetrievalMetric``.
+        """
+        return self.alignment_outputs(**self.data_preprocessor(data, False))
+
+    def test_step(self, data: dict) -> list[BaseDataElement]:
+        """Same as :meth:`val_step`."""
+        return self.val_step(data)
 
     def pccl_losses(self, teacher_tokens: Tensor, teacher_attn: Tensor,
                     student: dict[str, Tensor]) -> dict[str, Tensor]:

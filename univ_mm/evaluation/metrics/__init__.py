@@ -1,0 +1,3 @@
+from .patch_retrieval import PatchRetrievalMetric, patch_retrieval
+
+__all__ = ['PatchRetrievalMetric', 'patch_retrieval']
