@@ -3,7 +3,11 @@ import pytest
 import torch
 from mmengine.evaluator import Evaluator
 
-from univ_mm.evaluation import PatchRetrievalMetric, patch_retrieval
+from univ_mm.evaluation import (
+    PatchRetrievalMetric,
+    class_retrieval,
+    patch_retrieval,
+)
 from univ_mm.registry import METRICS
 
 
@@ -72,3 +76,24 @@ def test_metric_averages_images_and_prefixes_names():
     assert metrics['align/chance_top1'] == pytest.approx(1 / 9)
     assert metrics['align/rgb_cos_gap'] == pytest.approx(
         metrics['align/rgb_cos_aligned'] - metrics['align/rgb_cos_other'])
+
+
+def test_class_retrieval_scores_class_not_place():
+    labels = torch.tensor([[0, 0, 1, 1]])
+    gallery = torch.eye(4)[None]
+    # every query lands on the *other* patch of its class: wrong place,
+    # right class
+    swapped = gallery[:, [1, 0, 3, 2]]
+    scores = class_retrieval(swapped, gallery, labels)
+    assert patch_retrieval(swapped, gallery)['top1'].item() == 0
+    assert scores['class_top1'].item() == 1
+    assert scores['class_chance'].item() == 0.5
+    crossed = gallery[:, [2, 3, 0, 1]]  # every query on the other class
+    assert class_retrieval(crossed, gallery, labels)[
+        'class_top1'].item() == 0
+
+
+def test_class_retrieval_refuses_labels_of_another_shape():
+    with pytest.raises(ValueError, match=r'labels must be \[B, N\]'):
+        class_retrieval(torch.randn(2, 5, 3), torch.randn(2, 5, 3),
+                        torch.zeros(2, 4, dtype=torch.long))

@@ -57,7 +57,9 @@ def test_pccl_runs_the_demo_config_from_the_teacher(evidence):
     # at initialisation the student is the teacher: RGB retrieves itself
     assert before['rgb_top1'] == 1
     assert before['rgb_cos_aligned'] == pytest.approx(1)
+    assert before['rgb_class_top1'] == 1  # each patch finds itself
     assert 0 <= result['alignment']['after']['ir_top1'] <= 1
+    assert 0 < before['ir_class_chance'] <= 1
     log = result['pccl_log']
     assert log['first']['positives_per_row'] >= 0 and log['curve']
     cfg = Config.fromfile(out / 'pccl' / 'univ_vit-t_synthetic-demo.py')

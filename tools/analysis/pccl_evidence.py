@@ -36,6 +36,7 @@ from mmengine.runner import Runner
 import univ_mm  # noqa: F401  (registers the univ_mm modules)
 from univ_mm.datasets import image_to_tensor
 from univ_mm.datasets.synthetic import CLASSES, generate_synthetic_mvip
+from univ_mm.evaluation import class_retrieval
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -217,9 +218,44 @@ def pccl_config(p: dict, out: Path, roots: dict, teacher: str,
     return cfg
 
 
-def alignment(cfg: Config, work_dir: Path, checkpoint: str | None) -> dict:
+def labelled_images(root: Path, patch: int) -> tuple[dict, torch.Tensor]:
+    """RGB and IR images (uint8 ``[C, H, W]`` lists under ``rgb``, ``ir``)
+    of a labelled world and the class of every patch (its majority pixel
+    class), ``[num_images, N]``."""
+    images, labels = dict(rgb=[], ir=[]), []
+    for path in sorted(root.glob('*/vi_images/training/*.png')):
+        images['rgb'].append(image_to_tensor(cv2.imread(str(path))))
+        images['ir'].append(image_to_tensor(cv2.imread(
+            str(path).replace('vi_images', 'images'), cv2.IMREAD_GRAYSCALE)))
+        label = torch.from_numpy(cv2.imread(
+            str(path).replace('vi_images', 'labels'), cv2.IMREAD_UNCHANGED))
+        counts = F.avg_pool2d(F.one_hot(label.long(), len(CLASSES)).permute(
+            2, 0, 1).float(), patch)
+        labels.append(counts.flatten(1).argmax(dim=0))
+    return images, torch.stack(labels)
+
+
+@torch.no_grad()
+def class_alignment(model, labelled: tuple[dict, torch.Tensor]) -> dict:
+    """:func:`class_retrieval` of the student's IR and RGB tokens against
+    the teacher's RGB tokens on a labelled world, averaged over images."""
+    images, labels = labelled
+    inputs = model.data_preprocessor(dict(inputs=images))['inputs']
+    teacher, _ = model.teacher_forward(inputs['rgb'])
+    student = model.extract_feat(inputs)
+    scores = {}
+    for modality in ('ir', 'rgb'):
+        for name, value in class_retrieval(student[modality], teacher,
+                                           labels).items():
+            scores[f'{modality}_{name}'] = float(value.mean())
+    return scores
+
+
+def alignment(cfg: Config, work_dir: Path, checkpoint: str | None,
+              labelled: tuple[dict, torch.Tensor]) -> dict:
     """Validate UNIV (initialised, or loaded from ``checkpoint``) on the
-    held-out pairs; an initialised model is also saved as ``init.pth``."""
+    held-out pairs and score its class alignment on the labelled val world;
+    an initialised model is also saved as ``init.pth``."""
     cfg = cfg.copy()
     cfg.merge_from_dict({'load_from': checkpoint, 'work_dir': str(work_dir),
                          'experiment_name': f'align-{time.time_ns()}'})
@@ -229,21 +265,8 @@ def alignment(cfg: Config, work_dir: Path, checkpoint: str | None) -> dict:
         runner.save_checkpoint(cfg.work_dir, 'init.pth',
                                save_optimizer=False,
                                save_param_scheduler=False, by_epoch=False)
-    return {k.split('/')[-1]: float(v) for k, v in runner.val().items()}
-
-
-def labelled_images(root: Path, patch: int) -> tuple[list, torch.Tensor]:
-    """RGB images (uint8 ``[3, H, W]``) of a labelled world and the class of
-    every patch (its majority pixel class), ``[num_images, N]``."""
-    rgb, labels = [], []
-    for path in sorted(root.glob('*/vi_images/training/*.png')):
-        rgb.append(image_to_tensor(cv2.imread(str(path))))
-        label = torch.from_numpy(cv2.imread(
-            str(path).replace('vi_images', 'labels'), cv2.IMREAD_UNCHANGED))
-        counts = F.avg_pool2d(F.one_hot(label.long(), len(CLASSES)).permute(
-            2, 0, 1).float(), patch)
-        labels.append(counts.flatten(1).argmax(dim=0))
-    return rgb, torch.stack(labels)
+    metrics = {k.split('/')[-1]: float(v) for k, v in runner.val().items()}
+    return dict(metrics, **class_alignment(runner.model.eval(), labelled))
 
 
 def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
@@ -256,8 +279,8 @@ def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model).eval()
         model.init_weights()
-    rgb, labels = labelled_images(root, patch)
-    inputs = model.data_preprocessor(dict(inputs=dict(rgb=rgb, ir=rgb)))
+    images, labels = labelled_images(root, patch)
+    inputs = model.data_preprocessor(dict(inputs=images))
     tokens, attention = model.teacher_forward(inputs['inputs']['rgb'])
     pairs = model.loss_module.pseudo_pairs(attention)
     same = (labels[:, :, None] == labels[:, None, :]).float()
@@ -329,7 +352,10 @@ ALIGNMENT_ROWS = (
     ('rgb_top1', 'RGB->RGB patch top-1 (%)', 100),
     ('ir_cos_aligned', 'IR->RGB cosine, same patch', 1),
     ('ir_cos_other', 'IR->RGB cosine, other patches', 1),
-    ('rgb_cos_aligned', 'RGB->RGB cosine, same patch', 1))
+    ('rgb_cos_aligned', 'RGB->RGB cosine, same patch', 1),
+    ('ir_class_top1', 'IR->RGB nearest patch of the same class (%)', 100),
+    ('rgb_class_top1', 'RGB->RGB nearest patch of the same class (%)', 100),
+    ('ir_class_chance', 'same class, random patch (%)', 100))
 
 
 def _row(name: str, *cells: object) -> str:
@@ -436,12 +462,13 @@ def pretrain(args: argparse.Namespace, p: dict, out: Path, roots: dict,
         args.pccl_lr or OFFICIAL_LR_PER_256 * p['batch'] / 256)
     cfg.merge_from_dict(args.cfg_options)
     pairs = stage('pairs', pair_statistics, cfg, roots['seg_val'], p['patch'])
+    labelled = labelled_images(roots['seg_val'], p['patch'])
     before = stage('alignment before', alignment, cfg,
-                   out / 'alignment' / 'before', None)
+                   out / 'alignment' / 'before', None, labelled)
     stage('pccl', lambda: Runner.from_cfg(cfg.copy()).train())
     last = str(out / 'pccl' / f'iter_{p["pccl_iters"]}.pth')
     after = stage('alignment after', alignment, cfg,
-                  out / 'alignment' / 'after', last)
+                  out / 'alignment' / 'after', last, labelled)
     # tools/export_backbone.py's merge of the last checkpoint: the same
     # weights as the hook's univ_backbone_iter_N.pth (whose meta holds the
     # arch ConfigDict, which weights-only loading refuses for custom archs)

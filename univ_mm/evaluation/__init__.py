@@ -1,4 +1,4 @@
 """Metrics of UNIV: cross-modal patch alignment."""
-from .metrics import PatchRetrievalMetric, patch_retrieval
+from .metrics import PatchRetrievalMetric, class_retrieval, patch_retrieval
 
-__all__ = ['PatchRetrievalMetric', 'patch_retrieval']
+__all__ = ['PatchRetrievalMetric', 'class_retrieval', 'patch_retrieval']

@@ -1,3 +1,7 @@
-from .patch_retrieval import PatchRetrievalMetric, patch_retrieval
+from .patch_retrieval import (
+    PatchRetrievalMetric,
+    class_retrieval,
+    patch_retrieval,
+)
 
-__all__ = ['PatchRetrievalMetric', 'patch_retrieval']
+__all__ = ['PatchRetrievalMetric', 'class_retrieval', 'patch_retrieval']

@@ -50,6 +50,37 @@ def patch_retrieval(query: Tensor, gallery: Tensor,
     return out
 
 
+def class_retrieval(query: Tensor, gallery: Tensor,
+                    labels: Tensor) -> dict[str, Tensor]:
+    """Does each query patch's nearest gallery patch show the same class?
+
+    A semantic counterpart of :func:`patch_retrieval` for labelled images:
+    it scores alignment by class, not by place.
+
+    Args:
+        query (Tensor): Query tokens ``[B, N, C]`` (e.g. student IR).
+        gallery (Tensor): Gallery tokens ``[B, N, C]`` of the same images
+            (e.g. teacher RGB).
+        labels (Tensor): Class of every patch ``[B, N]``, shared by query
+            and gallery (the images are pixel-aligned).
+
+    Returns:
+        dict[str, Tensor]: Per image ``[B]``: ``class_top1`` (share of query
+        patches whose most cosine-similar gallery patch of the same image
+        has their class) and ``class_chance`` (the same share for a gallery
+        patch drawn at random).
+    """
+    if labels.shape != query.shape[:2]:
+        raise ValueError(f'labels must be [B, N] = {tuple(query.shape[:2])}'
+                         f', got {tuple(labels.shape)}')
+    cosine = F.normalize(query.float(), dim=-1) @ F.normalize(
+        gallery.float(), dim=-1).transpose(1, 2)
+    nearest = labels.gather(1, cosine.argmax(dim=-1))
+    same = labels[:, :, None] == labels[:, None, :]
+    return dict(class_top1=(nearest == labels).float().mean(dim=-1),
+                class_chance=same.float().mean(dim=(1, 2)))
+
+
 @METRICS.register_module()
 class PatchRetrievalMetric(BaseMetric):
     """IR->RGB patch retrieval and cosine alignment on held-out pairs.
