@@ -76,7 +76,7 @@ def token_sets(model, inputs: dict, checkpoints: list[str],
             if not tokens:
                 teacher, attn = model.teacher_forward(inputs['rgb'])
                 tokens['teacher RGB'] = teacher[0]
-                pairs = model.loss_module.pseudo_pairs(attn)[0]
+                pairs = model.loss_module.pseudo_pairs(attn, teacher)[0]
                 attention = attn.mean(dim=1)[0]
         tokens[f'IR {label}'] = student['ir'][0]
         tokens[f'RGB {label}'] = student['rgb'][0]

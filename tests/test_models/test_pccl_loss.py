@@ -120,3 +120,47 @@ def test_gradient_reaches_student_tokens():
 def test_invalid_arguments_raise(kwargs):
     with pytest.raises(ValueError):
         PCCLLoss(**kwargs)
+
+
+def test_similarity_pairs_follow_the_tokens_not_the_attention():
+    # tokens 0 and 1 point almost the same way, token 2 elsewhere
+    tokens = torch.tensor([[[1.0, 0.0], [0.96, 0.28], [0.0, 1.0]]])
+    attn = one_head([[0.0, 0.0, 1.0]] * 3)  # ignored by this source
+    # temperature 1: row 0 weighs (0.43, 0.41, 0.16), row 2 (0.20, 0.26,
+    # 0.54); cumulative 0.84 and 0.80 are within 0.85
+    pairs = PCCLLoss(threshold=0.85, pair_source='similarity',
+                     pair_temperature=1.0).pseudo_pairs(attn, tokens)
+    assert pairs[0].tolist() == [[1, 1, 0], [1, 1, 0], [0, 1, 1]]
+    # temperature 0.1: token 2's own weight (0.999) exceeds 0.99 alone
+    sharp = dict(threshold=0.99, pair_source='similarity',
+                 pair_temperature=0.1)
+    assert PCCLLoss(**sharp).pseudo_pairs(attn, tokens)[0, 2].sum() == 0
+    kept = PCCLLoss(**sharp, keep_top1=True).pseudo_pairs(attn, tokens)
+    assert kept[0, 2].tolist() == [0, 0, 1]
+
+
+def test_similarity_pairs_match_reference_and_feed_the_loss():
+    torch.manual_seed(1)
+    student, teacher = torch.randn(2, 2, 9, 4)
+    loss = PCCLLoss(pair_source='similarity', pair_temperature=0.2)
+    cosine = torch.nn.functional.cosine_similarity(
+        teacher[:, :, None], teacher[:, None], dim=-1)
+    expected = reference_pairs((cosine / 0.2).softmax(-1)[:, None], 0.6)
+    attn = torch.rand(2, 3, 9, 9).softmax(-1)
+    assert torch.equal(loss.pseudo_pairs(attn, teacher), expected)
+    torch.testing.assert_close(loss(student, teacher, attn),
+                               loss.contrastive(student, teacher, expected))
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(pair_source='cosine'), 'pair_source must be one of'),
+    (dict(pair_temperature=0.0), 'pair_temperature must be > 0')])
+def test_bad_pair_options_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        PCCLLoss(**kwargs)
+
+
+def test_similarity_pairs_need_the_teacher_tokens():
+    with pytest.raises(ValueError, match='needs the teacher tokens'):
+        PCCLLoss(pair_source='similarity').pseudo_pairs(
+            torch.rand(1, 1, 4, 4).softmax(-1))

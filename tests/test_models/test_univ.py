@@ -60,6 +60,25 @@ def test_alpha_and_beta_weight_the_terms():
     torch.testing.assert_close(weighted['loss_rgb'], 0.5 * plain['loss_rgb'])
 
 
+def test_similarity_pairs_are_built_from_the_teacher_tokens():
+    # a random teacher's tokens are far apart: a soft temperature keeps
+    # more than the patch itself
+    loss_cfg = dict(type='PCCLLoss', pair_source='similarity',
+                    pair_temperature=1.0)
+    model = build_univ(loss=loss_cfg).eval()
+    inputs = model.data_preprocessor(batch(), True)['inputs']
+    tokens, attn = model.teacher_forward(inputs['rgb'])
+    expected = model.loss_module.pseudo_pairs(attn, tokens)
+    assert expected.sum(dim=-1).gt(1).any()
+    assert not torch.equal(expected, model.loss_module.pseudo_pairs(
+        attn, tokens.roll(1, dims=1)))  # the pairs depend on the tokens
+    losses = model(inputs, mode='loss')
+    student = model.extract_feat(inputs)
+    torch.testing.assert_close(losses['loss_ir'],
+                               model.loss_module.contrastive(
+                                   student['ir'], tokens, expected))
+
+
 def test_gradients_reach_only_student_lora():
     model = build_univ()
     total, _ = model.parse_losses(

@@ -282,7 +282,7 @@ def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
     images, labels = labelled_images(root, patch)
     inputs = model.data_preprocessor(dict(inputs=images))
     tokens, attention = model.teacher_forward(inputs['inputs']['rgb'])
-    pairs = model.loss_module.pseudo_pairs(attention)
+    pairs = model.loss_module.pseudo_pairs(attention, tokens)
     same = (labels[:, :, None] == labels[:, None, :]).float()
     per_row = pairs.sum(dim=-1)
     lora = sum(w.numel() for w in model.backbone.parameters()

@@ -163,7 +163,7 @@ class UNIV(BaseModel):
             dict[str, Tensor]: ``loss_ir`` (alpha-weighted), ``loss_rgb``
             (beta-weighted) and the pseudo-pair statistics.
         """
-        pairs = self.loss_module.pseudo_pairs(teacher_attn)
+        pairs = self.loss_module.pseudo_pairs(teacher_attn, teacher_tokens)
         losses = dict(
             loss_ir=self.ir_weight * self.loss_module.contrastive(
                 student['ir'], teacher_tokens, pairs),

@@ -9,6 +9,8 @@ from torch import Tensor, nn
 
 from univ_mm.registry import MODELS
 
+PAIR_SOURCES = ('attention', 'similarity')
+
 
 @MODELS.register_module()
 class PCCLLoss(nn.Module):
@@ -35,6 +37,15 @@ class PCCLLoss(nn.Module):
             when its weight alone exceeds ``threshold``. The official
             behaviour (False) leaves such rows without positives.
             Defaults to False.
+        pair_source (str): Where the pair weights come from. 'attention'
+            (official): the teacher's last-block attention averaged over
+            heads. 'similarity' (the "semantic similarity" of the paper's
+            v2, a variant): a softmax over keys of the teacher tokens'
+            cosine similarities divided by ``pair_temperature``; the same
+            cumulative rule then picks the positives. Defaults to
+            'attention'.
+        pair_temperature (float): Softmax temperature of the 'similarity'
+            source. Defaults to 0.1.
     """
 
     def __init__(self,
@@ -42,8 +53,16 @@ class PCCLLoss(nn.Module):
                  temperature: float = 0.04,
                  loss_weight: float = 1.0,
                  eps: float = 1e-6,
-                 keep_top1: bool = False) -> None:
+                 keep_top1: bool = False,
+                 pair_source: str = 'attention',
+                 pair_temperature: float = 0.1) -> None:
         super().__init__()
+        if pair_source not in PAIR_SOURCES:
+            raise ValueError(f'pair_source must be one of {PAIR_SOURCES}, '
+                             f'got {pair_source!r}')
+        if pair_temperature <= 0:
+            raise ValueError(
+                f'pair_temperature must be > 0, got {pair_temperature}')
         if not 0 < threshold <= 1:
             raise ValueError(f'threshold must be in (0, 1], got {threshold}')
         if temperature <= 0:
@@ -53,19 +72,35 @@ class PCCLLoss(nn.Module):
         self.loss_weight = loss_weight
         self.eps = eps
         self.keep_top1 = keep_top1
+        self.pair_source = pair_source
+        self.pair_temperature = pair_temperature
+
+    def pair_weights(self, attn: Tensor, teacher_tokens: Tensor) -> Tensor:
+        """Row-stochastic weights ``[B, N, N]`` of ``pair_source``."""
+        if self.pair_source == 'attention':
+            return attn.float().mean(dim=1)
+        tokens = F.normalize(teacher_tokens.float(), dim=-1, eps=self.eps)
+        cosine = tokens @ tokens.transpose(1, 2)
+        return (cosine / self.pair_temperature).softmax(dim=-1)
 
     @torch.no_grad()
-    def pseudo_pairs(self, attn: Tensor) -> Tensor:
-        """Binary positive mask from the teacher's attention.
+    def pseudo_pairs(self, attn: Tensor,
+                     teacher_tokens: Tensor | None = None) -> Tensor:
+        """Binary positive mask from the teacher.
 
         Args:
             attn (Tensor): Softmax attention ``[B, H, N, N]``, row = query.
+            teacher_tokens (Tensor, optional): ``[B, N, C]``; needed by the
+                'similarity' pair source.
 
         Returns:
             Tensor: Float 0/1 mask ``[B, N, N]``; ``[b, i, j] = 1`` when key
             patch j is a positive of query patch i.
         """
-        weights = attn.float().mean(dim=1)
+        if teacher_tokens is None and self.pair_source != 'attention':
+            raise ValueError(f'pair_source={self.pair_source!r} needs the '
+                             'teacher tokens')
+        weights = self.pair_weights(attn, teacher_tokens)
         ranked, order = weights.sort(dim=-1, descending=True)
         positive = ranked.cumsum(dim=-1) <= self.threshold
         if self.keep_top1:
@@ -104,7 +139,7 @@ class PCCLLoss(nn.Module):
         Returns:
             Tensor: Scalar loss.
         """
-        pairs = self.pseudo_pairs(teacher_attn)
+        pairs = self.pseudo_pairs(teacher_attn, teacher_tokens)
         return self.contrastive(student_tokens, teacher_tokens, pairs)
 
     @staticmethod
