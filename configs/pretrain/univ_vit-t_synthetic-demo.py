@@ -36,6 +36,7 @@ train_dataloader = dict(
         sources=['SYNTH_DAY', 'SYNTH_NIGHT'],
         # the generator's pair lists: 1/8 of each source is held out
         ann_file='splits/train.txt',
+        hold_out=0,
         pipeline=train_pipeline),
 )
 val_pipeline = [

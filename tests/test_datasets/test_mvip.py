@@ -167,3 +167,46 @@ def test_duplicate_or_empty_sources(make_mvip):
         MVIPDataset(root, sources=['S', 'S'])
     with pytest.raises(ValueError, match='empty'):
         MVIPDataset(root, sources=[])
+
+
+def _names(dataset):
+    return [(dataset.get_data_info(i)['source'],
+             dataset.get_data_info(i)['pair_name'])
+            for i in range(len(dataset))]
+
+
+def test_hold_out_splits_every_source_evenly(make_mvip):
+    root = make_mvip({'S': [f'{i}.png' for i in range(10)],
+                      'T': [f'{i}.png' for i in range(4)]})
+    train = MVIPDataset(root, sources=['S', 'T'], hold_out=3)
+    val = MVIPDataset(root, sources=['S', 'T'], hold_out=3,
+                      held_out_only=True)
+    # evenly spaced over the sorted names: indices 0, 3, 6 of S (10 / 3)
+    # and 0, 1, 2 of T (4 / 3)
+    assert _names(val) == [('S', '0.png'), ('S', '3.png'), ('S', '6.png'),
+                           ('T', '0.png'), ('T', '1.png'), ('T', '2.png')]
+    assert len(train) == 8 and not set(_names(train)) & set(_names(val))
+    everything = MVIPDataset(root, sources=['S', 'T'])
+    assert sorted(_names(train) + _names(val)) == sorted(_names(everything))
+
+
+def test_hold_out_of_a_pair_list(make_mvip):
+    root = make_mvip({'S': ['a.png', 'b.png', 'c.png']})
+    _write_list(root, 'pairs.txt', ''.join(
+        f'S/vi_images/training/{n}.png S/images/training/{n}.png\n'
+        for n in 'abc'))
+    val = MVIPDataset(root, ann_file='pairs.txt', hold_out=1,
+                      held_out_only=True)
+    assert _names(val) == [('list', 'a.png')]
+    assert len(MVIPDataset(root, ann_file='pairs.txt', hold_out=1)) == 2
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(hold_out=-1), 'hold_out must be >= 0'),
+    (dict(held_out_only=True), 'and > 0 with held_out_only'),
+    (dict(hold_out=2), "no training pair in 'T' \\(2 pairs\\)")])
+def test_bad_hold_out_is_refused(make_mvip, kwargs, message):
+    root = make_mvip({'S': ['a.png', 'b.png', 'c.png'],
+                      'T': ['a.png', 'b.png']})
+    with pytest.raises(ValueError, match=message):
+        MVIPDataset(root, sources=['S', 'T'], **kwargs)

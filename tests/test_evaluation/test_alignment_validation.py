@@ -8,7 +8,7 @@ from helpers import tiny_univ
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 
-from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.datasets import MVIPDataset, generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS
 
 PRETRAIN_CONFIGS = sorted(Path('configs/pretrain').glob('*.py'))
@@ -64,3 +64,20 @@ def test_demo_config_validates_on_held_out_pairs(tmp_path):
     packed = dataset[0]  # the val pipeline: the whole image, resized
     assert packed['inputs']['rgb'].shape == (3, 112, 112)
     assert packed['data_samples'].crop_bbox == (0, 0, 40, 32)
+
+
+def test_mvip_configs_validate_on_pairs_held_out_of_training(tmp_path):
+    sources = MVIPDataset.OFFICIAL_SOURCES
+    generate_synthetic_mvip(tmp_path, num_pairs=3 * len(sources),
+                            image_size=(16, 16), sources=sources)
+    cfg = Config.fromfile('configs/pretrain/univ_vit-b_mvip.py')
+    pairs = {}
+    for split in ('train', 'val'):
+        dataset_cfg = cfg[f'{split}_dataloader'].dataset
+        assert dataset_cfg.hold_out == 64  # per source, 320 in all
+        dataset = DATASETS.build(dict(dataset_cfg, data_root=str(tmp_path),
+                                      hold_out=1))
+        pairs[split] = {dataset.get_data_info(i)['rgb_path']
+                        for i in range(len(dataset))}
+    assert len(pairs['train']) == 10 and len(pairs['val']) == 5
+    assert not pairs['train'] & pairs['val']

@@ -56,6 +56,12 @@ class MVIPDataset(BaseDataset):
         skip_bad_pairs (bool): Drop unpaired, unreadable, truncated or
             mismatched pairs and log how many and which, instead of
             raising. Defaults to False.
+        hold_out (int): Pairs per source (per ``ann_file`` with a list)
+            set aside for validation, evenly spaced over its sorted pairs;
+            they are left out of this dataset. Defaults to 0.
+        held_out_only (bool): Keep only the ``hold_out`` pairs instead:
+            the validation set that matches a training set built with the
+            same ``hold_out``. Defaults to False.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``pipeline``, ``test_mode``, ``lazy_init``, ``indices``...).
     """
@@ -74,7 +80,15 @@ class MVIPDataset(BaseDataset):
                  backend_args: dict | None = None,
                  check_images: str = 'header',
                  skip_bad_pairs: bool = False,
+                 hold_out: int = 0,
+                 held_out_only: bool = False,
                  **kwargs) -> None:
+        if hold_out < 0 or (held_out_only and hold_out == 0):
+            raise ValueError(f'MVIPDataset: hold_out must be >= 0, and > 0 '
+                             f'with held_out_only; got hold_out={hold_out}, '
+                             f'held_out_only={held_out_only}.')
+        self.hold_out = hold_out
+        self.held_out_only = held_out_only
         if sources is None:
             sources = self.OFFICIAL_SOURCES
         self.sources = (sources, ) if isinstance(sources, str) else tuple(
@@ -109,21 +123,40 @@ class MVIPDataset(BaseDataset):
                 f'folder. Set data_root to the folder that holds the MVIP '
                 f'sources (e.g. data/MVIP).')
         if self.ann_file:
-            data_list = self._load_pair_list()
+            data_list = self._split_held_out(self._load_pair_list(),
+                                            self.ann_file)
             counts = {'list': len(data_list)}
         else:
             self._check_sources_exist()
             data_list, counts = [], {}
             for source in self.sources:
-                pairs = self._scan_source(source)
+                pairs = self._split_held_out(self._scan_source(source),
+                                             source)
                 counts[source] = len(pairs)
                 data_list.extend(pairs)
         data_list = self._drop_or_raise_bad_pairs(data_list)
         summary = ', '.join(f'{s}: {n}' for s, n in counts.items())
+        role = (f', the {self.hold_out} held out per source' if
+                self.held_out_only else f', {self.hold_out} per source held '
+                'out' if self.hold_out else '')
         MMLogger.get_current_instance().info(
-            f'MVIPDataset ({self.split}): {len(data_list)} pairs '
+            f'MVIPDataset ({self.split}{role}): {len(data_list)} pairs '
             f'({summary}) from {self.data_root}')
         return data_list
+
+    def _split_held_out(self, pairs: list[dict], where: str) -> list[dict]:
+        """The held-out pairs (``held_out_only``) or the others, of the
+        pairs of one source or pair list (``where``)."""
+        if not self.hold_out:
+            return pairs
+        if self.hold_out >= len(pairs):
+            raise ValueError(
+                f'MVIPDataset: hold_out={self.hold_out} leaves no training '
+                f'pair in {where!r} ({len(pairs)} pairs); lower hold_out.')
+        step = len(pairs) / self.hold_out
+        held = {int(k * step) for k in range(self.hold_out)}
+        return [pair for i, pair in enumerate(pairs)
+                if (i in held) == self.held_out_only]
 
     def _drop_or_raise_bad_pairs(self, data_list: list[dict]) -> list[dict]:
         """Check every image of every pair (see ``check_images``)."""
