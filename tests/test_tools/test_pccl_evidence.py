@@ -60,6 +60,10 @@ def test_pccl_runs_the_demo_config_from_the_teacher(evidence):
     assert before['rgb_class_top1'] == 1  # each patch finds itself
     assert 0 <= result['alignment']['after']['ir_top1'] <= 1
     assert 0 < before['ir_class_chance'] <= 1
+    pairs = result['pairs']
+    assert pairs['other_class_positives_per_row'] == pytest.approx(
+        pairs['positives_per_row'] * (1 - pairs['precision']), abs=1e-4)
+    assert 0 < pairs['negative_loss_share'] < 1
     log = result['pccl_log']
     assert log['first']['positives_per_row'] >= 0 and log['curve']
     cfg = Config.fromfile(out / 'pccl' / 'univ_vit-t_synthetic-demo.py')

@@ -273,18 +273,22 @@ def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
     """Are the teacher's pseudo pairs semantic? On the labelled val world:
     the share of positives of the query patch's class (``precision``; all
     pairs: ``chance``), of rows pairing a patch with itself, positives per
-    row, rows without positive, the PCCL loss of a student equal to the
-    teacher (``loss_at_teacher``) and the LoRA weights' share of the
-    backbone's (``lora_share``)."""
+    row, rows without positive, same-class negatives and other-class
+    positives per row, the PCCL loss of a student equal to the teacher
+    (``loss_at_teacher``) with the share of it that negatives make, and the
+    LoRA weights' share of the backbone's (``lora_share``)."""
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model).eval()
         model.init_weights()
     images, labels = labelled_images(root, patch)
     inputs = model.data_preprocessor(dict(inputs=images))
     tokens, attention = model.teacher_forward(inputs['inputs']['rgb'])
-    pairs = model.loss_module.pseudo_pairs(attention, tokens)
+    loss = model.loss_module
+    pairs = loss.pseudo_pairs(attention, tokens)
     same = (labels[:, :, None] == labels[:, None, :]).float()
     per_row = pairs.sum(dim=-1)
+    at_teacher = loss.loss_weight * F.binary_cross_entropy_with_logits(
+        loss.cosine_logits(tokens, tokens), pairs, reduction='none')
     lora = sum(w.numel() for w in model.backbone.parameters()
                if w.requires_grad)
     return dict(precision=float((pairs * same).sum() / pairs.sum()),
@@ -292,8 +296,13 @@ def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
                 self_pair_rate=float(pairs.diagonal(dim1=1, dim2=2).mean()),
                 positives_per_row=float(per_row.mean()),
                 empty_row_ratio=float((per_row == 0).float().mean()),
-                loss_at_teacher=float(model.loss_module.contrastive(
-                    tokens, tokens, pairs)),
+                same_class_negatives_per_row=float(
+                    (same * (1 - pairs)).sum(dim=-1).mean()),
+                other_class_positives_per_row=float(
+                    ((1 - same) * pairs).sum(dim=-1).mean()),
+                loss_at_teacher=float(at_teacher.mean()),
+                negative_loss_share=float(
+                    (at_teacher * (1 - pairs)).sum() / at_teacher.sum()),
                 lora_share=lora / sum(w.numel()
                                       for w in model.teacher.parameters()))
 
@@ -421,9 +430,13 @@ def diagnostics(result: dict) -> list[str]:
         "positives of the query's class (chance)":
         f'{pairs["precision"]:.2f} ({pairs["chance"]:.2f})',
         'rows pairing a patch with itself': f'{pairs["self_pair_rate"]:.2f}',
+        'same-class negatives, other-class positives per row':
+        f'{pairs["same_class_negatives_per_row"]:.1f}, '
+        f'{pairs["other_class_positives_per_row"]:.1f}',
         'LoRA weights / backbone weights': f'{pairs["lora_share"]:.2%}',
-        'PCCL loss of a student equal to the teacher (val world)':
-        f'{pairs["loss_at_teacher"]:.3f}',
+        'PCCL loss of a student equal to the teacher (val world), share '
+        'from negatives': f'{pairs["loss_at_teacher"]:.3f}, '
+        f'{pairs["negative_loss_share"]:.0%}',
         **{f'{k}: first logged, last': f'{log["first"][k]:.3f}, '
            f'{log["last"][k]:.3f}' for k in ('loss_rgb', 'loss_ir')}}
     return ['| PCCL diagnostics | value |', '|---|---|',

@@ -108,6 +108,18 @@ class PCCLLoss(nn.Module):
         return torch.zeros_like(weights).scatter_(-1, order,
                                                   positive.float())
 
+    def cosine_logits(self, student_tokens: Tensor,
+                      teacher_tokens: Tensor) -> Tensor:
+        """Cosines of L2-normalised tokens over the temperature, float32.
+
+        Returns:
+            Tensor: ``[B, N, N]``; row i = student patch i.
+        """
+        with torch.autocast(student_tokens.device.type, enabled=False):
+            student = F.normalize(student_tokens.float(), dim=-1, eps=self.eps)
+            teacher = F.normalize(teacher_tokens.float(), dim=-1, eps=self.eps)
+            return student @ teacher.transpose(1, 2) / self.temperature
+
     def contrastive(self, student_tokens: Tensor, teacher_tokens: Tensor,
                     pairs: Tensor) -> Tensor:
         """Weighted BCE of student-teacher cosine logits against ``pairs``.
@@ -120,10 +132,8 @@ class PCCLLoss(nn.Module):
         Returns:
             Tensor: Scalar loss.
         """
-        with torch.autocast(student_tokens.device.type, enabled=False):
-            student = F.normalize(student_tokens.float(), dim=-1, eps=self.eps)
-            teacher = F.normalize(teacher_tokens.float(), dim=-1, eps=self.eps)
-            logits = student @ teacher.transpose(1, 2) / self.temperature
+        logits = self.cosine_logits(student_tokens, teacher_tokens)
+        with torch.autocast(logits.device.type, enabled=False):
             loss = F.binary_cross_entropy_with_logits(logits, pairs)
         return self.loss_weight * loss
 
