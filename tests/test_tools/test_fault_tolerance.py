@@ -19,6 +19,7 @@ def shrunk(data_root: Path, max_iters: int, batch: int = 4) -> list[str]:
     """--cfg-options that shrink the demo config to seconds."""
     return [
         f'train_dataloader.dataset.data_root={data_root}',
+        f'val_dataloader.dataset.data_root={data_root}',
         f'train_dataloader.batch_size={batch}',
         'train_dataloader.num_workers=1',
         'train_dataloader.persistent_workers=False',

@@ -20,6 +20,7 @@ def train(work_dir: Path, data_root: Path, max_iters: int, *extra: str):
     """Run tools/train.py on the demo config, shrunk by --cfg-options."""
     options = [
         f'train_dataloader.dataset.data_root={data_root}',
+        f'val_dataloader.dataset.data_root={data_root}',
         'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False',
         f'train_dataloader.dataset.pipeline.1.scale={SIZE}',
