@@ -38,7 +38,7 @@ demo: setup
 	$(PY) tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
 	$(PY) tools/analysis/summarize_run.py $(DEMO_WORK_DIR)
 
-# PCCL at toy scale on CPU (about 11 minutes on 2 idle cores): teacher, UNIV,
+# PCCL at toy scale on CPU (11-15 minutes on 2 cores): teacher, UNIV,
 # thermal/RGB segmentation, alignment; prints the table, writes evidence.md
 evidence: setup
 	$(PY) tools/analysis/pccl_evidence.py --out-dir $(EVIDENCE_DIR)
