@@ -36,7 +36,7 @@ from mmengine.runner import Runner
 import univ_mm  # noqa: F401  (registers the univ_mm modules)
 from univ_mm.datasets import image_to_tensor
 from univ_mm.datasets.synthetic import CLASSES, generate_synthetic_mvip
-from univ_mm.evaluation import class_retrieval
+from univ_mm.evaluation import class_retrieval, pseudo_pair_statistics
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -270,39 +270,20 @@ def alignment(cfg: Config, work_dir: Path, checkpoint: str | None,
 
 
 def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
-    """Are the teacher's pseudo pairs semantic? On the labelled val world:
-    the share of positives of the query patch's class (``precision``; all
-    pairs: ``chance``), of rows pairing a patch with itself, positives per
-    row, rows without positive, same-class negatives and other-class
-    positives per row, the PCCL loss of a student equal to the teacher
-    (``loss_at_teacher``) with the share of it that negatives make, and the
-    LoRA weights' share of the backbone's (``lora_share``)."""
+    """Are the teacher's pseudo pairs semantic, and where does the loss of
+    a student equal to the teacher come from? :func:`pseudo_pair_statistics`
+    on the labelled val world, plus the LoRA weights' share of the
+    backbone's (``lora_share``)."""
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model).eval()
         model.init_weights()
     images, labels = labelled_images(root, patch)
     inputs = model.data_preprocessor(dict(inputs=images))
     tokens, attention = model.teacher_forward(inputs['inputs']['rgb'])
-    loss = model.loss_module
-    pairs = loss.pseudo_pairs(attention, tokens)
-    same = (labels[:, :, None] == labels[:, None, :]).float()
-    per_row = pairs.sum(dim=-1)
-    at_teacher = loss.loss_weight * F.binary_cross_entropy_with_logits(
-        loss.cosine_logits(tokens, tokens), pairs, reduction='none')
     lora = sum(w.numel() for w in model.backbone.parameters()
                if w.requires_grad)
-    return dict(precision=float((pairs * same).sum() / pairs.sum()),
-                chance=float(same.mean()),
-                self_pair_rate=float(pairs.diagonal(dim1=1, dim2=2).mean()),
-                positives_per_row=float(per_row.mean()),
-                empty_row_ratio=float((per_row == 0).float().mean()),
-                same_class_negatives_per_row=float(
-                    (same * (1 - pairs)).sum(dim=-1).mean()),
-                other_class_positives_per_row=float(
-                    ((1 - same) * pairs).sum(dim=-1).mean()),
-                loss_at_teacher=float(at_teacher.mean()),
-                negative_loss_share=float(
-                    (at_teacher * (1 - pairs)).sum() / at_teacher.sum()),
+    return dict(pseudo_pair_statistics(model.loss_module, tokens, attention,
+                                       labels),
                 lora_share=lora / sum(w.numel()
                                       for w in model.teacher.parameters()))
 
