@@ -64,7 +64,8 @@ def load_pair(cfg: Config, index: int, model) -> tuple[dict, np.ndarray,
 def token_sets(model, inputs: dict, checkpoints: list[str],
                labels: list[str]) -> tuple[dict, torch.Tensor]:
     """Teacher RGB and student tokens per checkpoint, and the teacher's
-    head-averaged pseudo pairs ``[N, N]`` plus attention ``[N, N]``."""
+    pseudo pairs ``[N, N]`` plus the weights they are ranked by ``[N, N]``
+    (``PCCLLoss.pair_weights``: head-averaged attention by default)."""
     tokens = {}
     for path, label in zip(checkpoints or [None], labels, strict=True):
         if path is None:
@@ -77,7 +78,7 @@ def token_sets(model, inputs: dict, checkpoints: list[str],
                 teacher, attn = model.teacher_forward(inputs['rgb'])
                 tokens['teacher RGB'] = teacher[0]
                 pairs = model.loss_module.pseudo_pairs(attn, teacher)[0]
-                attention = attn.mean(dim=1)[0]
+                attention = model.loss_module.pair_weights(attn, teacher)[0]
         tokens[f'IR {label}'] = student['ir'][0]
         tokens[f'RGB {label}'] = student['rgb'][0]
     return tokens, torch.stack([pairs, attention])

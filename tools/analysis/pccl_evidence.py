@@ -269,15 +269,16 @@ def alignment(cfg: Config, work_dir: Path, checkpoint: str | None,
     return dict(metrics, **class_alignment(runner.model.eval(), labelled))
 
 
-def pair_statistics(cfg: Config, root: Path, patch: int) -> dict:
+def pair_statistics(cfg: Config,
+                    labelled: tuple[dict, torch.Tensor]) -> dict:
     """Are the teacher's pseudo pairs semantic, and where does the loss of
     a student equal to the teacher come from? :func:`pseudo_pair_statistics`
-    on the labelled val world, plus the LoRA weights' share of the
-    backbone's (``lora_share``)."""
+    on the labelled val world (:func:`labelled_images`), plus the LoRA
+    weights' share of the backbone's (``lora_share``)."""
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model).eval()
         model.init_weights()
-    images, labels = labelled_images(root, patch)
+    images, labels = labelled
     inputs = model.data_preprocessor(dict(inputs=images))
     tokens, attention = model.teacher_forward(inputs['inputs']['rgb'])
     lora = sum(w.numel() for w in model.backbone.parameters()
@@ -424,7 +425,6 @@ def diagnostics(result: dict) -> list[str]:
             *(f'| {k} | {v} |' for k, v in rows.items())]
 
 
-
 class StageTimer:
     """Run named stages, printing and keeping their wall times (s)."""
 
@@ -455,8 +455,8 @@ def pretrain(args: argparse.Namespace, p: dict, out: Path, roots: dict,
     cfg.optim_wrapper.optimizer.lr = lr = (
         args.pccl_lr or OFFICIAL_LR_PER_256 * p['batch'] / 256)
     cfg.merge_from_dict(args.cfg_options)
-    pairs = stage('pairs', pair_statistics, cfg, roots['seg_val'], p['patch'])
     labelled = labelled_images(roots['seg_val'], p['patch'])
+    pairs = stage('pairs', pair_statistics, cfg, labelled)
     before = stage('alignment before', alignment, cfg,
                    out / 'alignment' / 'before', None, labelled)
     stage('pccl', lambda: Runner.from_cfg(cfg.copy()).train())

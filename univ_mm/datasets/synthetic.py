@@ -224,8 +224,10 @@ def scene_boxes(scene: Scene, min_pixels: int = MIN_BOX_PIXELS) -> list[dict]:
     boxes = []
     for obj in np.unique(scene.object_map):
         name = CLASSES[scene.object_classes[obj]]
+        if name not in THINGS:  # stuff (sky, road) is never boxed
+            continue
         ys, xs = np.nonzero(scene.object_map == obj)
-        if name not in THINGS or len(ys) < min_pixels:
+        if len(ys) < min_pixels:
             continue
         x0, y0 = int(xs.min()), int(ys.min())
         boxes.append(dict(object_id=int(obj), category=name, area=len(ys),

@@ -7,10 +7,10 @@ https://arxiv.org/abs/2509.15642
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from mmengine.evaluator import BaseMetric
 from torch import Tensor
 
+from univ_mm.models.losses.pccl_loss import cosine_matrix
 from univ_mm.registry import METRICS
 
 
@@ -37,8 +37,7 @@ def patch_retrieval(query: Tensor, gallery: Tensor,
     if query.shape != gallery.shape or query.dim() != 3:
         raise ValueError(f'query and gallery must both be [B, N, C], got '
                          f'{tuple(query.shape)} and {tuple(gallery.shape)}')
-    cosine = F.normalize(query.float(), dim=-1) @ F.normalize(
-        gallery.float(), dim=-1).transpose(1, 2)
+    cosine = cosine_matrix(query, gallery)
     aligned = cosine.diagonal(dim1=1, dim2=2)
     # rank of the own location: how many other gallery patches tie or beat it
     rank = (cosine >= aligned[..., None]).sum(dim=-1) - 1
@@ -73,8 +72,7 @@ def class_retrieval(query: Tensor, gallery: Tensor,
     if labels.shape != query.shape[:2]:
         raise ValueError(f'labels must be [B, N] = {tuple(query.shape[:2])}'
                          f', got {tuple(labels.shape)}')
-    cosine = F.normalize(query.float(), dim=-1) @ F.normalize(
-        gallery.float(), dim=-1).transpose(1, 2)
+    cosine = cosine_matrix(query, gallery)
     nearest = labels.gather(1, cosine.argmax(dim=-1))
     same = labels[:, :, None] == labels[:, None, :]
     return dict(class_top1=(nearest == labels).float().mean(dim=-1),

@@ -12,6 +12,23 @@ from univ_mm.registry import MODELS
 PAIR_SOURCES = ('attention', 'similarity')
 
 
+def cosine_matrix(a: Tensor, b: Tensor, eps: float = 1e-12) -> Tensor:
+    """Cosines of every token of ``a`` with every token of ``b``, float32.
+
+    Args:
+        a (Tensor): ``[B, N, C]``.
+        b (Tensor): ``[B, M, C]``.
+        eps (float): Epsilon of the L2 normalisation. Defaults to 1e-12
+            (``F.normalize``'s).
+
+    Returns:
+        Tensor: ``[B, N, M]``, computed with autocast off.
+    """
+    with torch.autocast(a.device.type, enabled=False):
+        return F.normalize(a.float(), dim=-1, eps=eps) @ F.normalize(
+            b.float(), dim=-1, eps=eps).transpose(1, 2)
+
+
 @MODELS.register_module()
 class PCCLLoss(nn.Module):
     """Patch-level contrastive loss against attention-derived pseudo pairs.
@@ -79,8 +96,7 @@ class PCCLLoss(nn.Module):
         """Row-stochastic weights ``[B, N, N]`` of ``pair_source``."""
         if self.pair_source == 'attention':
             return attn.float().mean(dim=1)
-        tokens = F.normalize(teacher_tokens.float(), dim=-1, eps=self.eps)
-        cosine = tokens @ tokens.transpose(1, 2)
+        cosine = cosine_matrix(teacher_tokens, teacher_tokens, self.eps)
         return (cosine / self.pair_temperature).softmax(dim=-1)
 
     @torch.no_grad()
@@ -115,10 +131,8 @@ class PCCLLoss(nn.Module):
         Returns:
             Tensor: ``[B, N, N]``; row i = student patch i.
         """
-        with torch.autocast(student_tokens.device.type, enabled=False):
-            student = F.normalize(student_tokens.float(), dim=-1, eps=self.eps)
-            teacher = F.normalize(teacher_tokens.float(), dim=-1, eps=self.eps)
-            return student @ teacher.transpose(1, 2) / self.temperature
+        return cosine_matrix(student_tokens, teacher_tokens,
+                             self.eps) / self.temperature
 
     def contrastive(self, student_tokens: Tensor, teacher_tokens: Tensor,
                     pairs: Tensor) -> Tensor:
@@ -133,9 +147,8 @@ class PCCLLoss(nn.Module):
             Tensor: Scalar loss.
         """
         logits = self.cosine_logits(student_tokens, teacher_tokens)
-        with torch.autocast(logits.device.type, enabled=False):
-            loss = F.binary_cross_entropy_with_logits(logits, pairs)
-        return self.loss_weight * loss
+        return self.loss_weight * F.binary_cross_entropy_with_logits(
+            logits, pairs)
 
     def forward(self, student_tokens: Tensor, teacher_tokens: Tensor,
                 teacher_attn: Tensor) -> Tensor:
