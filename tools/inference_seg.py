@@ -88,11 +88,10 @@ def save_outputs(image: np.ndarray, mask: np.ndarray, palette: np.ndarray,
 
 def main(argv: list[str] | None = None) -> tuple[Path, Path]:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    model = init_model(args.config, args.checkpoint, device=args.device,
+                       cfg_options=args.cfg_options)
+    cfg = model.cfg
     modality = args.modality or config_modality(cfg)
-    model = init_model(cfg, args.checkpoint, device=args.device)
     image = read_image(args.image, modality)
     result = inference_model(model, image)
     mask = result.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)

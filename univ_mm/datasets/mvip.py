@@ -7,17 +7,14 @@ from mmengine import fileio
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
-from univ_mm.datasets.validation import drop_or_raise, find_bad_groups
+from univ_mm.datasets.validation import (
+    drop_or_raise,
+    find_bad_groups,
+    short_list,
+)
 from univ_mm.registry import DATASETS
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
-
-
-def _short_list(names: Sequence[str], limit: int = 10) -> str:
-    """Format at most ``limit`` names, saying how many were left out."""
-    shown = ', '.join(names[:limit])
-    more = len(names) - limit
-    return f'[{shown}{f", ... (+{more} more)" if more > 0 else ""}]'
 
 
 @DATASETS.register_module()
@@ -231,9 +228,9 @@ class MVIPDataset(BaseDataset):
             message = (
                 f'MVIPDataset: source {source!r} has unpaired images. '
                 f'{len(rgb_only)} RGB image(s) in {rgb_dir!r} have no IR '
-                f'partner: {_short_list(rgb_only)}; {len(ir_only)} IR '
+                f'partner: {short_list(rgb_only, 10)}; {len(ir_only)} IR '
                 f'image(s) in {ir_dir!r} have no RGB partner: '
-                f'{_short_list(ir_only)}.')
+                f'{short_list(ir_only, 10)}.')
             if not self.skip_bad_pairs:
                 raise FileNotFoundError(
                     f'{message} Pairs must share a file name: restore or '

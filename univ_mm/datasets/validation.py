@@ -18,6 +18,13 @@ TAIL_BYTES = 64
 CHECK_MODES = ('none', 'header', 'full')
 
 
+def short_list(items: Sequence[object], limit: int = 5) -> str:
+    """At most ``limit`` items, saying how many more there are."""
+    shown = ', '.join(str(i) for i in items[:limit])
+    more = len(items) - limit
+    return f'[{shown}{f", ... (+{more} more)" if more > 0 else ""}]'
+
+
 def _has_end_marker(path: str, image_format: str | None) -> bool:
     marker = END_MARKERS.get(image_format or '')
     if marker is None:

@@ -7,13 +7,13 @@ turns that back into exactly the numbers of the XML. Nothing is shifted:
 ``mmdet.datasets.XMLDataset`` subtracts 1 from every coordinate, and the VOC
 devkit adds 1 to widths; neither is done here.
 """
-import json
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mmengine
 from mmengine.utils import track_iter_progress
 from PIL import Image
 
@@ -216,10 +216,8 @@ def convert_voc_samples(samples: Sequence[VocSample], root: str | Path,
 
 def write_coco(coco: dict, path: str | Path) -> Path:
     """Write ``coco`` as JSON, creating the parent folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(coco))
-    return path
+    mmengine.dump(coco, str(path))
+    return Path(path)
 
 
 def summarize(split: str, builders: Mapping[str, CocoBuilder],

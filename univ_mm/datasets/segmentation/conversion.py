@@ -17,6 +17,8 @@ import numpy as np
 from mmengine.utils import track_progress
 from PIL import Image
 
+from univ_mm.datasets.validation import short_list
+
 #: Value of pixels that the loss and the metric ignore.
 IGNORE_INDEX = 255
 
@@ -46,13 +48,6 @@ def cli_main(doc: str, default_out: str,
     require(args.dataset_path, 'dataset folder',
             'Pass the folder of the official download.')
     return convert(args.dataset_path, args.out_dir)
-
-
-def short_list(items: Sequence[object], limit: int = 5) -> str:
-    """At most ``limit`` items, saying how many more there are."""
-    shown = ', '.join(str(i) for i in items[:limit])
-    more = len(items) - limit
-    return f'[{shown}{f", ... (+{more} more)" if more > 0 else ""}]'
 
 
 def require(path: Path, what: str, hint: str) -> Path:

@@ -30,13 +30,6 @@ class MFNetDataset(CheckedSegDataset):
                  [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128],
                  [64, 0, 0]])
 
-    def __init__(self,
-                 img_suffix: str = '.png',
-                 seg_map_suffix: str = '.png',
-                 reduce_zero_label: bool = False,
-                 **kwargs) -> None:
-        super().__init__(
-            img_suffix=img_suffix,
-            seg_map_suffix=seg_map_suffix,
-            reduce_zero_label=reduce_zero_label,
-            **kwargs)
+    def __init__(self, img_suffix: str = '.png', **kwargs) -> None:
+        # label maps: BaseSegDataset's '.png', no zero-label reduction
+        super().__init__(img_suffix=img_suffix, **kwargs)
