@@ -120,7 +120,6 @@ class CocoBuilder:
         self._ids = {name.lower(): i for i, name in enumerate(classes, 1)}
         self.images: list[dict] = []
         self.annotations: list[dict] = []
-        self.kept = Counter()
         self.dropped = Counter()
 
     def add_image(self, file_name: str, width: int, height: int) -> int:
@@ -140,7 +139,6 @@ class CocoBuilder:
         elif w <= 0 or h <= 0:
             self.dropped['boxes without area'] += 1
         else:
-            self.kept[self.classes[category_id - 1]] += 1
             self.annotations.append(dict(
                 id=len(self.annotations) + 1, image_id=image_id,
                 category_id=category_id, bbox=[x, y, w, h], area=w * h,
@@ -204,7 +202,7 @@ def convert_voc_samples(samples: Sequence[VocSample], root: str | Path,
                          'the split was left out or none was found')
     modalities = list(samples[0].images)
     builders = {modality: CocoBuilder(classes) for modality in modalities}
-    for sample in track_iter_progress(list(samples)):
+    for sample in track_iter_progress(samples):
         ann = parse_voc_xml(sample.xml)
         for modality, builder in builders.items():
             file_name = sample.images[modality]
@@ -224,8 +222,9 @@ def summarize(split: str, builders: Mapping[str, CocoBuilder],
               skipped: Mapping[str, int] | None = None) -> str:
     """One readable block: images, boxes per class, what was left out."""
     builder = next(iter(builders.values()))
-    per_class = ', '.join(f'{name} {builder.kept[name]}'
-                          for name in builder.classes)
+    boxes = Counter(ann['category_id'] for ann in builder.annotations)
+    per_class = ', '.join(f'{name} {boxes[i]}'
+                          for i, name in enumerate(builder.classes, 1))
     lines = [f'{split}: {len(builder.images)} images '
              f'({", ".join(builders)}), {len(builder.annotations)} boxes '
              f'({per_class})']
