@@ -125,8 +125,7 @@ def check_classes(label: np.ndarray, num_classes: int, path: Path) -> None:
 
 def write_label(label: np.ndarray, path: Path) -> None:
     """Write ``label`` as a single-channel index PNG, creating folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.ascontiguousarray(label, dtype=np.uint8)).save(path)
+    write_image(np.asarray(label, dtype=np.uint8), path)
 
 
 def write_image(image: np.ndarray, path: Path) -> None:
@@ -139,8 +138,8 @@ def save_sample(image: Path | np.ndarray, label: np.ndarray, img_out: Path,
                 ann_out: Path, summary: 'ConversionSummary') -> None:
     """Write an image (copied when given as a path) and its label map, and
     count both in ``summary``."""
-    img_out.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(image, Path):
+        img_out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(image, img_out)
     else:
         write_image(image, img_out)
