@@ -47,6 +47,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help='largest shift tried, in edge-map pixels')
     parser.add_argument('--tolerance', type=int, default=1,
                         help='shift (edge-map pixels) still counted aligned')
+    parser.add_argument('--min-match', type=float, default=0.1,
+                        help='edge-map correlation below which a pair is '
+                        'flagged weak_match instead of judged for shift')
     parser.add_argument('--max-hash-distance', type=int, default=4,
                         help='hash bits within which a pair is a '
                         'near-duplicate of the previous one')
@@ -84,7 +87,7 @@ def score_all(pairs: list[dict], args: argparse.Namespace) -> list[dict]:
             rows.append(row)
             progress.update()
     print(flush=True)
-    flag_pairs(rows, args.tolerance,
+    flag_pairs(rows, args.tolerance, min_match=args.min_match,
                max_hash_distance=args.max_hash_distance)
     return rows
 

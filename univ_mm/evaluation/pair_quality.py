@@ -13,11 +13,18 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+from PIL import Image
 
 #: Columns of a score row, in CSV order.
 COLUMNS = ('source', 'name', 'rgb', 'ir', 'shift_x', 'shift_y', 'shift_px',
            'match_at_zero', 'match_best', 'duplicate_of', 'hash_distance',
            'flags')
+#: OpenCV read flags per reduction factor.
+REDUCED_COLOR = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
+                 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
+REDUCED_GREY = {1: cv2.IMREAD_GRAYSCALE, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+                4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+                8: cv2.IMREAD_REDUCED_GRAYSCALE_8}
 
 
 def edge_map(image: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
@@ -79,6 +86,24 @@ def difference_hash(image: np.ndarray) -> int:
     return int(sum(1 << i for i, bit in enumerate(bits) if bit))
 
 
+def read_reduced(path: str, color: bool, max_side: int) -> tuple[
+        np.ndarray, int]:
+    """Decode ``path`` at 1/2, 1/4 or 1/8 size when its longest side stays
+    at least ``max_side`` (JPEG decodes this much faster).
+
+    Returns:
+        tuple: The BGR (``color``) or grey image and the reduction factor.
+    """
+    with Image.open(path) as image:
+        longest = max(image.size)
+    factor = max(f for f in (1, 2, 4, 8) if f == 1 or longest >= f * max_side)
+    flags = REDUCED_COLOR if color else REDUCED_GREY
+    image = cv2.imread(path, flags[factor])
+    if image is None:
+        raise ValueError(f'cannot decode image {path}')
+    return image, factor
+
+
 def score_pair(rgb_path: str, ir_path: str, max_side: int = 128,
                max_shift: int = 8) -> dict:
     """Alignment and hash of one pair.
@@ -95,34 +120,37 @@ def score_pair(rgb_path: str, ir_path: str, max_side: int = 128,
         (edge-map pixels, Chebyshev), ``match_best``, ``match_at_zero``,
         ``hash``.
     """
-    rgb = cv2.imread(rgb_path, cv2.IMREAD_COLOR)
-    ir = cv2.imread(ir_path, cv2.IMREAD_GRAYSCALE)
-    for path, image in ((rgb_path, rgb), (ir_path, ir)):
-        if image is None:
-            raise ValueError(f'cannot read image {path}')
+    rgb, factor = read_reduced(rgb_path, True, max_side)
+    ir, _ = read_reduced(ir_path, False, max_side)
     (rgb_edges, scale), (ir_edges, _) = (edge_map(rgb, max_side),
                                          edge_map(ir, max_side))
     dx, dy, best, zero = best_shift(rgb_edges, ir_edges, max_shift)
+    scale /= factor
     return {'shift_x': round(dx / scale, 1), 'shift_y': round(dy / scale, 1),
             'shift_map': max(abs(dx), abs(dy)), 'match_best': best,
             'match_at_zero': zero, 'hash': difference_hash(rgb)}
 
 
 def flag_pairs(rows: Sequence[dict], tolerance: int = 1,
-               min_gain: float = 0.05, max_hash_distance: int = 4) -> None:
+               min_gain: float = 0.05, min_match: float = 0.1,
+               max_hash_distance: int = 4) -> None:
     """Add ``duplicate_of``, ``hash_distance``, ``shift_px`` and ``flags``
     to every row (in place).
 
-    A pair is ``misaligned`` when its best shift exceeds ``tolerance``
-    edge-map pixels and matches clearly better (by ``min_gain``) than no
-    shift; ``near_duplicate`` when its hash is within
-    ``max_hash_distance`` bits of the previous pair's of its source.
+    A pair is ``weak_match`` when its edge maps correlate below
+    ``min_match`` at every shift (little structure, e.g. a dark frame, or
+    unrelated images); otherwise ``misaligned`` when its best shift
+    exceeds ``tolerance`` edge-map pixels and matches clearly better (by
+    ``min_gain``) than no shift. It is a ``near_duplicate`` when its hash
+    is within ``max_hash_distance`` bits of the previous pair's of its
+    source.
 
     Args:
         rows (Sequence[dict]): Rows of :func:`score_pair` plus ``source``
             and ``name``, sorted by source and name.
         tolerance (int): Defaults to 1.
         min_gain (float): Defaults to 0.05.
+        min_match (float): Defaults to 0.1.
         max_hash_distance (int): Defaults to 4.
     """
     previous = None
@@ -131,29 +159,31 @@ def flag_pairs(rows: Sequence[dict], tolerance: int = 1,
             previous['source'] == row['source'])
         distance = (bin(row['hash'] ^ previous['hash']).count('1')
                     if same_source else None)
-        duplicate = distance is not None and distance <= max_hash_distance
-        misaligned = (row['shift_map'] > tolerance and
-                      row['match_best'] - row['match_at_zero'] >= min_gain)
+        weak = row['match_best'] < min_match
+        flags = {'weak_match': weak,
+                 'misaligned': not weak and row['shift_map'] > tolerance and
+                 row['match_best'] - row['match_at_zero'] >= min_gain,
+                 'near_duplicate': distance is not None and
+                 distance <= max_hash_distance}
         row.update(
-            duplicate_of=previous['name'] if duplicate else '',
+            duplicate_of=previous['name'] if flags['near_duplicate'] else '',
             hash_distance='' if distance is None else distance,
             shift_px=round(float(np.hypot(row['shift_x'], row['shift_y'])),
                            1),
-            flags=' '.join(f for f, on in (('misaligned', misaligned),
-                                           ('near_duplicate', duplicate))
-                           if on))
+            flags=' '.join(flag for flag, on in flags.items() if on))
         previous = row
 
 
 def summarize(rows: Sequence[dict]) -> dict[str, dict]:
-    """Per source: pairs, misaligned, near-duplicates, median shift (px)
-    and median best match."""
+    """Per source: pairs, misaligned, weak matches, near-duplicates,
+    median shift (px) and median best match."""
     summary = {}
     for source in dict.fromkeys(row['source'] for row in rows):
         mine = [row for row in rows if row['source'] == source]
         summary[source] = {
             'pairs': len(mine),
             'misaligned': sum('misaligned' in r['flags'] for r in mine),
+            'weak_match': sum('weak_match' in r['flags'] for r in mine),
             'near_duplicates': sum('near_duplicate' in r['flags']
                                    for r in mine),
             'median_shift_px': float(np.median([r['shift_px']
