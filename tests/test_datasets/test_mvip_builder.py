@@ -12,6 +12,7 @@ import pytest
 from mvip_layouts import (
     ALL_SPLIT_COUNTS,
     DEFAULT_COUNTS,
+    make_dronevehicle,
     make_lasher,
     make_llvip,
     make_sources,
@@ -259,6 +260,22 @@ def test_bad_input_names_path_and_layout(tmp_path, damage, message):
     assert str(root) in text or str(train_ir) in text
     if damage in ('empty source', 'missing modality'):
         assert 'Expected layout: LLVIP/{visible,infrared}' in text
+
+
+def test_unexpected_size_is_refused_or_skipped_and_recorded(tmp_path):
+    root = make_dronevehicle(tmp_path / 'downloads')
+    cropped = root / 'train' / 'trainimgr' / '00002.jpg'
+    cv2.imwrite(str(cropped), cv2.imread(str(cropped))[100:-100, 100:-100])
+    (root / 'train' / 'trainimg' / '00002.jpg').write_bytes(
+        cropped.read_bytes())
+    with pytest.raises(ValueError, match='is 512x640 .* 712x840 images'):
+        build_mvip(tmp_path / 'mvip', {'dronevehicle': root})
+    build_mvip(tmp_path / 'mvip', {'dronevehicle': root},
+               skip_bad_pairs=True)
+    info = manifest(tmp_path / 'mvip')['sources']['VisDrone']
+    assert info['pairs'] == 1 and list(info['files']) == ['train_00001.jpg']
+    assert list(info['bad_pairs']) == ['train_00002.jpg']
+    assert info['skipped'] == {'unreadable, cut off or mismatched pair': 1}
 
 
 def test_m3fd_needs_a_test_list_or_all_splits(sources, tmp_path):
