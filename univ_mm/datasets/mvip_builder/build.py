@@ -15,7 +15,7 @@ from univ_mm.utils.atomic_io import write_atomically
 
 from .manifest import Journal, is_finished, load_manifest, save_manifest
 from .sources import SOURCES, MVIPSource, ReadOptions, SourcePair, SourceScan
-from .writer import MODALITIES, BadPairError, write_pair, writing_method
+from .writer import MODALITIES, BadPairError, planned_record, write_pair
 
 FOLDERS = {'rgb': 'vi_images', 'ir': 'images'}
 SPLIT = 'training'
@@ -41,13 +41,6 @@ def check_scan(scan: SourceScan, folder: str, root: Path) -> None:
                          f'{root} has clashing names.')
 
 
-def planned_record(pair: SourcePair, root: Path) -> dict[str, dict]:
-    """Per modality, where the file comes from and how it is written."""
-    return {m: {'from': path.relative_to(root).as_posix(),
-                'written': writing_method(path, pair.name, pair.border)}
-            for m, path in zip(MODALITIES, (pair.rgb, pair.ir), strict=True)}
-
-
 def tidy_output(files: dict, wanted: set[str],
                 out_dirs: dict[str, Path]) -> int:
     """Delete the temporary files a kill left behind, and the recorded
@@ -56,7 +49,8 @@ def tidy_output(files: dict, wanted: set[str],
     for folder in out_dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
         for path in folder.glob('.*'):
-            path.unlink()
+            if path.is_file():
+                path.unlink()
     stale = [name for name in files if name not in wanted]
     for name in stale:
         for folder in out_dirs.values():

@@ -74,6 +74,14 @@ def encode(source: Path, name: str, border: int) -> bytes:
     return buffer.getvalue()
 
 
+def planned_record(pair: SourcePair, root: Path) -> dict[str, dict]:
+    """Per modality, where the file comes from (relative to the source
+    ``root``) and how it is written (:func:`writing_method`)."""
+    return {m: {'from': path.relative_to(root).as_posix(),
+                'written': writing_method(path, pair.name, pair.border)}
+            for m, path in zip(MODALITIES, (pair.rgb, pair.ir), strict=True)}
+
+
 def write_pair(pair: SourcePair, out_dirs: dict[str, Path],
                root: Path) -> dict[str, dict]:
     """Check ``pair`` and write both images atomically.
@@ -82,14 +90,14 @@ def write_pair(pair: SourcePair, out_dirs: dict[str, Path],
         pair (SourcePair): The pair to write.
         out_dirs (dict[str, Path]): Output folder per modality (``'rgb'``,
             ``'ir'``).
-        root (Path): The source root; ``from`` paths are relative to it.
+        root (Path): The source root.
 
     Returns:
-        dict[str, dict]: Per modality ``from``, ``written`` (see
-        :func:`writing_method`), ``bytes`` and ``sha256``.
+        dict[str, dict]: :func:`planned_record` with the ``bytes`` and
+        ``sha256`` of each written file.
     """
     check_pair(pair)
-    record = {}
+    record = planned_record(pair, root)
     for modality, source in zip(MODALITIES, (pair.rgb, pair.ir),
                                 strict=True):
         try:
@@ -99,8 +107,6 @@ def write_pair(pair: SourcePair, out_dirs: dict[str, Path],
                                f'{source}: {error}') from error
         write_atomically(out_dirs[modality] / pair.name,
                          lambda file, data=data: file.write(data))
-        record[modality] = {
-            'from': source.relative_to(root).as_posix(),
-            'written': writing_method(source, pair.name, pair.border),
-            'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest()}
+        record[modality].update(bytes=len(data),
+                                sha256=hashlib.sha256(data).hexdigest())
     return record
