@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from helpers import TINY_ARCH, assert_only_init_differs
 from mmdet.registry import MODELS, TRANSFORMS
 from mmdet.structures.bbox import HorizontalBoxes
 from mmengine.config import Config
@@ -144,16 +145,8 @@ def test_config_loads_and_builds(path):
 
 @pytest.mark.parametrize('path', TWINS, ids=lambda p: p.stem)
 def test_twin_differs_only_in_the_backbone_init(path):
-    twin = Config.fromfile(path)  # not load(): building edits model dicts
-    univ = Config.fromfile(DET / re.sub(r'_[a-z]+-vit-b-p16',
-                                        '_univ-vit-b-p16', path.name))
-    init = path.name.split('_')[1].split('-')[0]
-    assert twin.model.backbone.init_cfg == dict(
-        univ.model.backbone.init_cfg, **twin[f'{init}_vit_b'])
-    twin, univ = twin.to_dict(), univ.to_dict()
-    twin['model']['backbone'].pop('init_cfg')
-    univ['model']['backbone'].pop('init_cfg')
-    assert {k: v for k, v in twin.items() if not k.endswith('_vit_b')} == univ
+    assert_only_init_differs(path, DET / re.sub(
+        r'_[a-z]+-vit-b-p16', '_univ-vit-b-p16', path.name))
 
 
 def test_decay_follows_detectron2():
@@ -200,14 +193,12 @@ def test_univ_export_loads_without_its_class_token(tmp_path):
     """A UNIV export (class token, 1 + 14 x 14 positions, final norm) loads
     into ViTDet's layout: the class position is dropped, as detectron2 does
     with pretrain_use_cls_token, and the final norm is left out."""
-    arch = dict(embed_dims=32, num_layers=2, num_heads=2,
-                feedforward_channels=64)
     export = MODELS.build(dict(type='univ_mm.UNIVVisionTransformer',
-                               arch=arch, img_size=224)).state_dict()
+                               arch=TINY_ARCH, img_size=224)).state_dict()
     checkpoint = tmp_path / 'univ_backbone.pth'
     torch.save(dict(state_dict=export), checkpoint)
     backbone = MODELS.build(dict(
-        load(FLIR).model.backbone, arch=arch,
+        load(FLIR).model.backbone, arch=TINY_ARCH,
         init_cfg=dict(type='Pretrained', checkpoint=str(checkpoint))))
     backbone.init_weights()
     loaded = backbone.state_dict()

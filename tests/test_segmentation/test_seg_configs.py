@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from helpers import TINY_ARCH, assert_only_init_differs
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS, DefaultScope
@@ -166,16 +167,8 @@ def test_config_builds_with_its_protocol(path):
 
 @pytest.mark.parametrize('path', TWINS, ids=lambda p: p.stem)
 def test_baseline_twin_differs_only_in_the_backbone_init(path):
-    twin = Config.fromfile(path)
-    univ_name = re.sub(r'_[a-z]+-vit-b_', '_univ-vit-b_', path.name)
-    univ = Config.fromfile(SEG / univ_name)
-    init = path.name.split('_')[1].removesuffix('-vit-b')
-    assert twin.model.backbone.init_cfg == dict(
-        univ.model.backbone.init_cfg, **twin[f'{init}_vit_b'])
-    twin, univ = twin.to_dict(), univ.to_dict()
-    twin['model']['backbone'].pop('init_cfg')
-    univ['model']['backbone'].pop('init_cfg')
-    assert {k: v for k, v in twin.items() if not k.endswith('_vit_b')} == univ
+    assert_only_init_differs(path, SEG / re.sub(
+        r'_[a-z]+-vit-b_', '_univ-vit-b_', path.name))
 
 
 def mmcv_poly_lr(t: int, iters: int, warmup: int, ratio: float = 1e-6
@@ -258,9 +251,7 @@ def test_linear_probe_decays_every_head_weight_at_one_lr():
 def test_raw_outputs_and_a_repeated_layer():
     """``final_norm=False`` gives MMPretrain's un-normed block outputs;
     a layer listed four times comes back four times."""
-    arch = dict(embed_dims=32, num_layers=2, num_heads=2,
-                feedforward_channels=64)
-    kwargs = dict(arch=arch, img_size=32, out_type='featmap',
+    kwargs = dict(arch=TINY_ARCH, img_size=32, out_type='featmap',
                   final_norm=False)
     ours = UNIVVisionTransformer(out_indices=(1, 1, 1, 1), **kwargs).eval()
     plain = VisionTransformer(out_indices=(0, 1), **kwargs)
