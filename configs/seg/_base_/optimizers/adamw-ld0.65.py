@@ -5,11 +5,13 @@
 # --cfg-options optim_wrapper.type=OptimWrapper), layer-wise lr decay 0.65:
 # embeddings at depth 0, block i at i + 1, everything after the blocks at 13,
 # depth d at lr x 0.65 ** (13 - d).
-# Weight decay as their BEiT-derived LayerDecayOptimizerConstructor gives
-# it: none on 1-D parameters (biases, norm weights), 0.05 on everything else,
-# position embedding and class token included (its no-decay test compares
-# the bare names 'pos_embed'/'cls_token' with 'backbone.'-prefixed names, so
-# it never matches).
+# Weight decay as the BEiT semantic-segmentation LayerDecayOptimizerConstructor
+# (mmcv_custom/, whose name and paramwise_cfg arguments their configs use; the
+# file itself is not in their published trees) gives it: none on 1-D
+# parameters (biases, norm weights), 0.05 on everything else, position
+# embedding and class token included (its no-decay test compares the bare
+# names 'pos_embed'/'cls_token' with 'backbone.'-prefixed names, so it never
+# matches).
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     optimizer=dict(
