@@ -16,3 +16,18 @@ def tiny_univ(**overrides) -> dict:
                teacher=tiny_vit())
     cfg.update(overrides)
     return cfg
+
+
+def assert_only_init_differs(twin_path, univ_path) -> None:
+    """A baseline twin config equals its UNIV config but for the backbone's
+    ``init_cfg``, which is the UNIV one updated with the twin's baseline
+    (``<init>_vit_b`` of ``configs/seg/_base_/baseline_inits.py``)."""
+    from mmengine.config import Config
+    twin, univ = Config.fromfile(twin_path), Config.fromfile(univ_path)
+    init = twin_path.name.split('_')[1].split('-')[0]
+    assert twin.model.backbone.init_cfg == dict(
+        univ.model.backbone.init_cfg, **twin[f'{init}_vit_b'])
+    twin, univ = twin.to_dict(), univ.to_dict()
+    twin['model']['backbone'].pop('init_cfg')
+    univ['model']['backbone'].pop('init_cfg')
+    assert {k: v for k, v in twin.items() if not k.endswith('_vit_b')} == univ

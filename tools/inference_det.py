@@ -2,8 +2,8 @@
 
 Example:
     python tools/inference_det.py demo.jpeg \
-        configs/det/faster-rcnn_univ-vit-b-p16-sfp_8xb2-12e_flir-ir-1024.py \
-        work_dirs/flir/epoch_12.pth --out-file result.png --score-thr 0.3
+        configs/det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py \
+        work_dirs/flir/iter_53172.pth --out-file result.png --score-thr 0.3
 """
 import argparse
 from pathlib import Path

@@ -8,8 +8,8 @@ three channels alike, else ``rgb``.
 
 Example:
     python tools/inference_seg.py data/msrs/ir/img_dir/test/00001D.png \
-        configs/seg/upernet_univ-vit-b_8xb2-48k_msrs-ir-512x512.py \
-        work_dirs/upernet_univ-vit-b_8xb2-48k_msrs-ir-512x512/iter_48000.pth \
+        configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py \
+        work_dirs/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512/iter_48000.pth \
         --out-dir outputs --modality ir
 """
 import argparse

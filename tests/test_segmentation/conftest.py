@@ -136,6 +136,18 @@ def data_root(config_name: str, converted: dict[str, Path]) -> Path:
     return converted['scut_seg' if dataset == 'scut' else dataset]
 
 
+def dataset_keys(cfg: Config) -> list[str]:
+    """Config keys of every dataset the loaders read (MFNet validates on a
+    ``ConcatDataset`` of its val and test splits)."""
+    keys = []
+    for loader in ('train', 'val', 'test'):
+        dataset = cfg[f'{loader}_dataloader'].dataset
+        key = f'{loader}_dataloader.dataset'
+        keys += ([f'{key}.datasets.{i}' for i in range(len(dataset.datasets))]
+                 if dataset.type == 'ConcatDataset' else [key])
+    return keys
+
+
 def shrink(cfg: Config, root: Path, work_dir: Path,
            checkpoint: Path | None = None) -> Config:
     """Apply ``--cfg-options``-style overrides for a CPU test run.
@@ -143,10 +155,12 @@ def shrink(cfg: Config, root: Path, work_dir: Path,
     Tiny ViT initialised from ``checkpoint`` (None: random), 64 px crops,
     two iterations, plain fp32 optimiser wrapper, data from ``root``.
     """
+    last_layer_only = len(set(cfg.model.backbone.out_indices)) == 1
     options = {
         'model.backbone.arch': dict(_delete_=True, **TINY_ARCH),
         'model.backbone.img_size': 64,
-        'model.backbone.out_indices': [0, 1, 2, 3],
+        'model.backbone.out_indices': [3] * 4 if last_layer_only else
+        [0, 1, 2, 3],
         'model.backbone.init_cfg.checkpoint': str(checkpoint),
         'model.data_preprocessor.size': (64, 64),
         'model.test_cfg.crop_size': (64, 64),
@@ -163,10 +177,11 @@ def shrink(cfg: Config, root: Path, work_dir: Path,
     for loader in ('train', 'val', 'test'):
         options.update({
             f'{loader}_dataloader.num_workers': 0,
-            f'{loader}_dataloader.persistent_workers': False,
-            f'{loader}_dataloader.dataset.data_root': str(root)})
-    for loader in ('val', 'test'):
-        options[f'{loader}_dataloader.dataset.pipeline.1.scale'] = (128, 64)
+            f'{loader}_dataloader.persistent_workers': False})
+    for dataset in dataset_keys(cfg):
+        options[f'{dataset}.data_root'] = str(root)
+        if not dataset.startswith('train'):
+            options[f'{dataset}.pipeline.1.scale'] = (128, 64)
     if cfg.model.neck is None:  # linear probe
         options.update({'model.backbone.frozen_stages': 4,
                         'model.decode_head.channels': 4 * 32})

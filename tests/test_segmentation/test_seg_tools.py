@@ -14,7 +14,7 @@ from PIL import Image
 
 from univ_mm.datasets.segmentation import MSRSDataset
 
-CONFIG = Path('configs/seg/upernet_univ-vit-b_8xb2-48k_msrs-ir-512x512.py')
+CONFIG = Path('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py')
 
 
 def load_tool(path: str):

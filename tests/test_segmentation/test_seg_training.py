@@ -1,4 +1,5 @@
-"""A few CPU iterations of every config, then evaluation; frozen probes."""
+"""A few CPU iterations of each config family, then evaluation; frozen
+probes."""
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,15 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
-CONFIGS = sorted(Path('configs/seg').glob('*.py'))
-PROBE = Path(
-    'configs/seg/linear-probe_univ-vit-b_8xb2-14.4k_soda-512x512.py')
-FINE_TUNE = Path(
-    'configs/seg/upernet_univ-vit-b_8xb2-14.4k_soda-512x512.py')
+SEG = Path('configs/seg')
+PROBE = SEG / 'linear-probe_univ-vit-b_2xb4-14.4k_soda-512x512.py'
+FINE_TUNE = SEG / 'upernet-llfpn_univ-vit-b_2xb4-14.4k_soda-512x512.py'
+#: One config of each family: UNIP's LL-FPN fine-tune and linear probe, the
+#: PAD-style fine-tune (on MFNet, which validates on val + test) and the
+#: UNIV release's MSRS fine-tune.
+CONFIGS = [FINE_TUNE, PROBE,
+           SEG / 'upernet_univ-vit-b_2xb4-9.8k_mfnet-t-512x512.py',
+           SEG / 'upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py']
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
@@ -22,10 +27,14 @@ def test_trains_two_iterations_and_reports_miou(
     cfg = shrink_config(Config.fromfile(path),
                         config_data_root(path.name), tmp_path, tiny_export)
     runner = Runner.from_cfg(cfg)
+    assert runner.seed == cfg.randomness.seed  # the protocol's seed
     runner.train()
     assert (tmp_path / 'iter_2.pth').is_file()
     metrics = runner.test()
     assert 0 <= metrics['mIoU'] <= 100 and 'aAcc' in metrics
+    if cfg.val_dataloader.dataset.type == 'ConcatDataset':  # MFNet
+        assert len(runner.val_dataloader.dataset) == 3  # val 1 + test 2
+        assert 0 <= runner.val()['mIoU'] <= 100
     if cfg.model.neck is None:  # linear probe: the export, untouched
         exported = torch.load(tiny_export)['state_dict']
         for key, value in runner.model.backbone.state_dict().items():

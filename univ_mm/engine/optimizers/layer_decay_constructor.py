@@ -22,7 +22,12 @@ class LayerDecayOptimWrapperConstructor(
     the last depth), so a parameter at depth d gets
     ``lr * layer_decay_rate ** (num_layers + 1 - d)``. Weight decay follows
     ``paramwise_cfg`` (``norm_decay_mult``, ``bias_decay_mult``,
-    ``flat_decay_mult``, ``custom_keys``) as in MMPretrain.
+    ``flat_decay_mult``, ``custom_keys``) as in MMPretrain, which expresses
+    each source's rule: ``flat_decay_mult=0`` is the BEiT-derived rule of
+    UNIP, PAD and the UNIV release (no decay on 1-D parameters), and
+    ``custom_keys`` on the ViT's norms and ``pos_embed`` is detectron2's
+    (ViTDet). A linear probe without layer decay uses MMEngine's default
+    constructor instead.
     """
 
     def add_params(self, params: list[dict], module: nn.Module,

@@ -236,11 +236,20 @@ class UNIVVisionTransformer(VisionTransformer):
     def forward(self, x: Tensor) -> tuple[Tensor, ...]:
         """Features of ``out_indices`` in the format given by ``out_type``.
 
+        One output per entry of ``out_indices``, in its order, so a layer
+        listed several times is returned several times (UNIP's last-layer
+        pyramid reads ``(11, 11, 11, 11)``). With ``final_norm=False`` the
+        last layer's output is raw, as dense-task decoders of UNIP, PAD and
+        ViTDet read it.
+
         Returns:
             tuple[Tensor]: e.g. ``[B, C, h, w]`` maps for ``'featmap'``.
         """
-        kept, grid = self._encode(x, self.out_indices)
-        return tuple(self._format_output(tokens, grid) for tokens in kept)
+        layers = sorted(set(self.out_indices))
+        kept, grid = self._encode(x, layers)
+        by_layer = dict(zip(layers, kept, strict=True))
+        return tuple(self._format_output(by_layer[index], grid)
+                     for index in self.out_indices)
 
     def forward_tokens(self, x: Tensor, with_attention: bool = False
                        ) -> tuple[Tensor, Tensor | None]:

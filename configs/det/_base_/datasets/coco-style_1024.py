@@ -1,27 +1,30 @@
 # dataset settings shared by the detection benchmarks: COCO JSON written by
 # tools/dataset_converters/{flir,m3fd,llvip}.py (file names relative to the
-# dataset root), images resized to fit 1024 x 1024 (infrared decoded as 3
-# identical channels). Large-scale jitter (ViTDet) is the ratio range of
-# RandomResize; the crop after it only acts when an image exceeds 1024:
-#   --cfg-options "train_dataloader.dataset.pipeline.2.ratio_range=(0.1,2.0)"
+# dataset root), infrared decoded as 3 identical channels. Training uses
+# ViTDet's large-scale jitter as PAD runs it (casiatao/PAD detection/projects/
+# ViTDet/configs/FLIR/mask_rcnn_vitdet_b_12ep_step.py over detectron2's
+# projects/ViTDet/configs/common/coco_loader_lsj.py): flip, rescale to fit
+# 1024 x 1024 times a ratio drawn from [0.1, 2.0], random 1024 x 1024 crop
+# (no padding here: the data preprocessor pads to 1024 x 1024). Testing
+# resizes to fit 1024 x 1024 (ResizeShortestEdge(1024, max_size=1024)).
 _base_ = 'mmdet::_base_/datasets/coco_detection.py'
 image_size = (1024, 1024)
 train_pipeline = [
     dict(type='LoadImageFromFile', backend_args=None),
     dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='RandomFlip', prob=0.5),
     dict(
         type='RandomResize',
         scale=image_size,
-        ratio_range=(1.0, 1.0),
+        ratio_range=(0.1, 2.0),
         keep_ratio=True),
     dict(
         type='RandomCrop',
         crop_type='absolute_range',
         crop_size=image_size,
-        recompute_bbox=True,
+        recompute_bbox=False,
         allow_negative_crop=True),
     dict(type='FilterAnnotations', min_gt_bbox_wh=(1e-2, 1e-2)),
-    dict(type='RandomFlip', prob=0.5),
     dict(type='PackDetInputs'),
 ]
 test_pipeline = [

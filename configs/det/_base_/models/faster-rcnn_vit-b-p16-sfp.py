@@ -1,6 +1,12 @@
-# model settings: UNIV ViT-B/16 -> ViTDet's simple feature pyramid (strides
-# 4-64 from the last block's map) -> Faster R-CNN with ViTDet's box-only head
-# layout (2-conv RPN, 4conv1fc box head with LayerNorm)
+# model settings: ViT-B/16 -> ViTDet's simple feature pyramid (strides 4-64
+# from the last block's map) -> Faster R-CNN with ViTDet's box-only head
+# layout (2-conv RPN, 4conv1fc box head with LayerNorm): PAD's FLIR detector
+# (casiatao/PAD detection/projects/ViTDet/configs/FLIR/
+# mask_rcnn_vitdet_b_12ep_step.py: detectron2's configs/common/models/
+# mask_rcnn_vitdet.py with the mask head off). As in ViTDet's ViT, the
+# sequence has no class token and the pyramid reads the last block's raw
+# output (no final norm); drop path 0.1; inputs zero-padded to 1024 x 1024
+# after normalisation (square_pad=1024).
 _base_ = 'mmdet::_base_/models/faster-rcnn_r50_fpn.py'
 custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
 
@@ -9,19 +15,16 @@ custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
 # makes; plain MMPretrain ViT key names. Link it here or override with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 univ_checkpoint = 'checkpoints/univ_vit-b-p16_mvip_backbone.pth'
-# teacher-init baseline: the RGB teacher UNIV pre-training starts from
-# (MAE ViT-B/16, IN-1k, 1600 epochs; MMPretrain release)
-teacher_init_cfg = dict(
-    type='Pretrained',
-    checkpoint='https://download.openmmlab.com/mmselfsup/1.x/mae/mae_vit-base-p16_8xb512-fp16-coslr-1600e_in1k/mae_vit-base-p16_8xb512-fp16-coslr-1600e_in1k_20220825-f7569ca2.pth',  # noqa: E501
-    prefix='backbone.')
-# normalisation: infrared by default (UNIV's MVIP statistics, 3 identical
-# channels); RGB configs use rgb_preprocessor (ImageNet)
+# normalisation: infrared by default, PAD's thermal statistics (its FLIR
+# config's pixel_mean / pixel_std, 3 identical channels); RGB configs use
+# rgb_preprocessor (ImageNet)
 rgb_preprocessor = dict(
     mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
-norm_cfg = dict(type='mmpretrain.LN2d', requires_grad=True)
+# detectron2's channel LayerNorm ("LN"), eps 1e-6
+norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6, requires_grad=True)
 model = dict(
-    data_preprocessor=dict(mean=[136.12] * 3, std=[64.23] * 3),
+    data_preprocessor=dict(
+        mean=[96.9255] * 3, std=[47.8976] * 3, pad_size_divisor=1024),
     backbone=dict(
         _delete_=True,
         type='univ_mm.UNIVVisionTransformer',
@@ -30,6 +33,8 @@ model = dict(
         patch_size=16,
         out_type='featmap',
         out_indices=-1,
+        with_cls_token=False,
+        final_norm=False,
         drop_path_rate=0.1,
         init_cfg=dict(type='Pretrained', checkpoint=univ_checkpoint)),
     neck=dict(

@@ -1,8 +1,9 @@
 _base_ = './upernet_univ-vit-b.py'
-# model settings: linear probe. Every backbone weight is frozen
-# (frozen_stages = all 12 blocks, embeddings and final norm; no drop path)
-# and one linear layer (a 1x1 conv) classifies the four stride-16 feature
-# levels, concatenated.
+# model settings: UNIP's linear probe (casiatao/UNIP UNIP_segmentation/
+# configs/linear_probing/linear_vit_base_*.py, backbone/vit.py). Every
+# backbone weight is frozen (frozen_stages = all 12 blocks and the
+# embeddings: no gradients, no drop path) and one linear layer (a 1x1 conv,
+# no dropout) classifies the raw outputs of blocks 4/6/8/12, concatenated.
 model = dict(
     backbone=dict(frozen_stages=12, drop_path_rate=0.0),
     neck=None,
@@ -15,7 +16,7 @@ model = dict(
         channels=4 * 768,
         num_convs=0,
         concat_input=False,
-        dropout_ratio=0.1,
+        dropout_ratio=0.0,
         align_corners=False,
         loss_decode=dict(
             type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),

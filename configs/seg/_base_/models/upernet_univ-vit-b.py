@@ -1,9 +1,14 @@
-# model settings: ViT-B/16 + Feature2Pyramid + UperNet, FCN auxiliary head
+# model settings: ViT-B/16 + Feature2Pyramid + UperNet, FCN auxiliary head,
+# the layout of UNIP's and PAD's fine-tuning configs (casiatao/UNIP
+# UNIP_segmentation/configs/fine_tuning/upernet_vit_base_*.py and
+# backbone/mae.py; casiatao/PAD segmentation/configs/mae/*.py): the raw
+# outputs of blocks 4/6/8/12 (their MAE backbone applies no norm to them:
+# final_norm=False), rescaled x4 (two 2x2 deconvolutions with SyncBN + GELU
+# between), x2, x1 and x0.5, UperNet with 768 channels, an FCN head with
+# loss weight 0.4 on the third level, sliding-window inference.
 # The backbone is a merged UNIV export (univ_backbone_iter_N.pth, plain
-# mmpretrain names) or, for the baseline, the RGB teacher it came from:
+# mmpretrain names) or, for a baseline, another ViT-B (configs/seg/baselines):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-# (MMPretrain classifier/MAE checkpoints also need
-#   model.backbone.init_cfg.prefix=backbone.)
 checkpoint = 'work_dirs/univ_vit-b_mvip/univ_backbone.pth'
 crop_size = (512, 512)
 norm_cfg = dict(type='SyncBN', requires_grad=True)
@@ -24,6 +29,7 @@ model = dict(
         patch_size=16,
         out_type='featmap',
         out_indices=(3, 5, 7, 11),
+        final_norm=False,
         drop_path_rate=0.1,
         init_cfg=dict(type='Pretrained', checkpoint=checkpoint)),
     # stride-16 maps of blocks 4/6/8/12 -> strides 4/8/16/32

@@ -1,0 +1,10 @@
+# UNIV-initialised ViT-B/16 + simple feature pyramid + Faster R-CNN on
+# LLVIP infrared, 1 class: PAD's FLIR recipe (no published protocol for
+# this dataset) counted in epochs, 2 images per iteration, 12 epochs
+_base_ = [
+    './_base_/models/faster-rcnn_vit-b-p16-sfp.py',
+    './_base_/datasets/llvip-ir.py',
+    './_base_/schedules/adamw-ld0.7_1xb2-12e.py',
+    './_base_/default_runtime.py',
+]
+model = dict(roi_head=dict(bbox_head=dict(num_classes=1)))

@@ -1,9 +1,0 @@
-_base_ = [
-    './_base_/models/linear-probe_univ-vit-b.py',
-    './_base_/datasets/msrs-rgb.py',
-    './_base_/schedules/adamw-ld0.75_poly-48k.py',
-    './_base_/default_runtime.py'
-]
-# model settings: ImageNet statistics (RGB), 9 classes
-model = dict(
-    decode_head=dict(num_classes=9))

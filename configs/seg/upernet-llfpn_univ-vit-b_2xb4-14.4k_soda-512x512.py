@@ -1,0 +1,18 @@
+# UNIV-initialised ViT-B/16 + UperNet on SODA, UNIP-B's fine-tuning
+# protocol (casiatao/UNIP UNIP_segmentation/train_scripts/
+# train_vit_base.sh over configs/fine_tuning/upernet_vit_base_12_512_slide_14k_soda.py):
+# LL-FPN (every level from block 12), layer decay 0.85, 2 GPUs x 4
+# images, seed 0.
+# normalisation: UNIP's thermal statistics (its configs/_base_/datasets)
+_base_ = [
+    './_base_/models/upernet-llfpn_univ-vit-b.py',
+    './_base_/datasets/soda.py',
+    './_base_/optimizers/adamw-ld0.85.py',
+    './_base_/schedules/unip-soda_2xb4-14.4k.py',
+    './_base_/default_runtime.py'
+]
+train_dataloader = dict(batch_size=4)
+model = dict(
+    data_preprocessor=dict(mean=[96.9255] * 3, std=[47.8976] * 3),
+    decode_head=dict(num_classes=21),
+    auxiliary_head=dict(num_classes=21))
