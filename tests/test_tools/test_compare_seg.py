@@ -1,17 +1,11 @@
 """tools/analysis/compare_seg.py: the side-by-side results table."""
-import importlib.util
 import json
+import runpy
 from pathlib import Path
 
 import pytest
 
-
-def load_tool():
-    path = 'tools/analysis/compare_seg.py'
-    spec = importlib.util.spec_from_file_location('compare_seg', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+main = runpy.run_path('tools/analysis/compare_seg.py')['main']
 
 
 def write(path: Path, *records: dict) -> Path:
@@ -44,7 +38,7 @@ def runs(tmp_path) -> list[str]:
 
 
 def test_table_has_ours_published_mean_and_gains(runs, capsys):
-    table = load_tool().main([*runs, '--reference', 'MAE'])
+    table = main([*runs, '--reference', 'MAE'])
     assert table['UNIV']['unip-mean'] == pytest.approx(64.1666, abs=1e-3)
     assert table['UNIV']['flir-ir'] == pytest.approx(45.1)
     assert table['MAE']['soda'] == 70.0  # the newest run of the work dir
@@ -61,10 +55,9 @@ def test_table_has_ours_published_mean_and_gains(runs, capsys):
 
 
 def test_unknown_benchmark_reference_or_metric_is_refused(runs, tmp_path):
-    tool = load_tool()
     with pytest.raises(SystemExit):
-        tool.main(['--run', 'UNIV', 'msrs', str(tmp_path / 'a.json')])
+        main(['--run', 'UNIV', 'msrs', str(tmp_path / 'a.json')])
     with pytest.raises(SystemExit):
-        tool.main([*runs, '--reference', 'DINO'])
+        main([*runs, '--reference', 'DINO'])
     with pytest.raises(ValueError, match='no coco/bbox_mAP record'):
-        tool.main(['--run', 'UNIV', 'llvip-ir', str(tmp_path / 'a.json')])
+        main(['--run', 'UNIV', 'llvip-ir', str(tmp_path / 'a.json')])

@@ -1,18 +1,12 @@
 """tools/model_converters/to_mmpretrain_vit.py writes what loads."""
-import importlib.util
+import runpy
 
 import timm
 import torch
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
-
-def load_tool():
-    path = 'tools/model_converters/to_mmpretrain_vit.py'
-    spec = importlib.util.spec_from_file_location('to_mmpretrain_vit', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+main = runpy.run_path('tools/model_converters/to_mmpretrain_vit.py')['main']
 
 
 def test_converted_timm_checkpoint_loads_into_mmpretrain(tmp_path, capsys):
@@ -22,7 +16,7 @@ def test_converted_timm_checkpoint_loads_into_mmpretrain(tmp_path, capsys):
     torch.nn.init.normal_(source.norm.weight)
     src, dst = tmp_path / 'deit.pth', tmp_path / 'mmpretrain.pth'
     torch.save({'model': source.state_dict()}, src)
-    load_tool().main([str(src), str(dst)])
+    main([str(src), str(dst)])
     out = capsys.readouterr().out
     assert 'timm / official release' in out
     assert 'head.weight' in out and str(dst) in out
