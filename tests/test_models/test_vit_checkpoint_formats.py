@@ -75,6 +75,18 @@ def hf_vit(cls=transformers.ViTModel) -> torch.nn.Module:
     return randomise(cls(config))
 
 
+def hf_mae() -> torch.nn.Module:
+    """MAE pre-training model (encoder under ``vit.``, a decoder), no
+    masking."""
+    torch.manual_seed(0)
+    config = transformers.ViTMAEConfig(
+        hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=64, image_size=32, patch_size=8, mask_ratio=0.0,
+        decoder_hidden_size=16, decoder_num_hidden_layers=1,
+        decoder_num_attention_heads=2, decoder_intermediate_size=32)
+    return randomise(transformers.ViTMAEForPreTraining(config))
+
+
 def hf_dinov2() -> torch.nn.Module:
     torch.manual_seed(0)
     config = transformers.Dinov2Config(
@@ -93,6 +105,14 @@ def hf_tokens(model, images):
 
 def hf_classifier_tokens(model, images):
     return hf_tokens(model.vit, images)
+
+
+def hf_mae_tokens(model, images):
+    """Encoder tokens in image order: ascending noise keeps every patch
+    where it is."""
+    patches = model.config.image_size // model.config.patch_size
+    noise = torch.arange(patches**2.).expand(len(images), -1)
+    return model.vit(images, noise=noise).last_hidden_state[:, 1:]
 
 
 def save_timm_pth(model, folder):
@@ -144,6 +164,8 @@ CASES = {
     'HF ViTForImageClassification, vit. prefix, .bin': (
         lambda: hf_vit(transformers.ViTForImageClassification), save_hf_bin,
         hf_classifier_tokens, OUR_HF_VIT, 32),
+    'HF ViTMAEForPreTraining, vit. prefix + decoder, safetensors': (
+        hf_mae, save_hf_safetensors, hf_mae_tokens, OUR_HF_VIT, 32),
     'HF Dinov2Model, save_pretrained (safetensors)': (
         hf_dinov2, save_hf_safetensors, hf_tokens,
         dict(OUR_TINY, img_size=28, patch_size=14,
