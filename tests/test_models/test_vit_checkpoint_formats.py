@@ -27,8 +27,10 @@ from univ_mm.registry import MODELS
 #: (the issue asks for 1e-4; a LayerNorm eps of 1e-5 instead of 1e-6
 #: already gives about 1e-5, see test_a_wrong_layernorm_epsilon_shows).
 TOLERANCE = 1e-6
-#: timm's ViT-S/16 and DINOv2 ViT-S/14, 2 of their 12 blocks, tiny images.
+#: timm's ViT-S/16, DeiT III-S/16 and DINOv2 ViT-S/14, 2 of their 12
+#: blocks, tiny images.
 TIMM_VIT = dict(model_name='vit_small_patch16_224', img_size=32, depth=2)
+TIMM_DEIT3 = dict(TIMM_VIT, model_name='deit3_small_patch16_224')
 TIMM_DINOV2 = dict(model_name='vit_small_patch14_dinov2', img_size=28,
                    depth=2)
 VIT_S_2 = dict(embed_dims=384, num_layers=2, num_heads=6,
@@ -159,6 +161,9 @@ CASES = {
     'timm DINOv2 ViT-S/14, .safetensors': (
         lambda: timm_model(**TIMM_DINOV2), save_timm_safetensors,
         timm_tokens, OUR_DINOV2_S, 28),
+    'timm DeiT III-S/16 (no CLS position, layer scale), .pth': (
+        lambda: timm_model(**TIMM_DEIT3), save_timm_pth, timm_tokens,
+        dict(OUR_VIT_S, layer_scale_init_value=1e-6), 32),
     'HF ViTModel, save_pretrained (safetensors)': (
         hf_vit, save_hf_safetensors, hf_tokens, OUR_HF_VIT, 32),
     'HF ViTForImageClassification, vit. prefix, .bin': (

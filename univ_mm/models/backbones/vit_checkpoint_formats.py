@@ -102,19 +102,24 @@ class ViTFormat:
         renames (tuple): ``(pattern, replacement)`` pairs; a key that
             fully matches a pattern is renamed with ``re.sub``, the first
             match wins, a key matching none is dropped.
+        cls_may_skip_positions (bool): Whether the position embedding may
+            leave the CLS token out (timm's ``no_embed_class``).
+            Defaults to False.
     """
 
     name: str
     anchor: str
     marker: str
     renames: tuple[tuple[str, str], ...]
+    cls_may_skip_positions: bool = False
 
 
 FORMATS = (
     ViTFormat('MMPretrain', 'patch_embed.projection.weight', '',
               MMPRETRAIN_RENAMES),
     ViTFormat('timm / official release (MAE, DeiT, DINO, iBOT, DINOv2, '
-              'UNIP)', 'patch_embed.proj.weight', '', TIMM_RENAMES),
+              'UNIP)', 'patch_embed.proj.weight', '', TIMM_RENAMES,
+              cls_may_skip_positions=True),
     ViTFormat('Hugging Face ViTModel / ViTMAEModel',
               'embeddings.patch_embeddings.projection.weight',
               'encoder.layer.0.layernorm_before.weight', HF_VIT_RENAMES),
@@ -279,7 +284,9 @@ def convert_vit(checkpoint: dict, source: str,
         renamed, dropped = rename(state_dict, fmt, prefix)
     except ValueError as err:
         raise ValueError(f'{source} ({fmt.name} format): {err}') from err
-    renamed = embed_cls_position(fuse_qkv(renamed))
+    renamed = fuse_qkv(renamed)
+    if fmt.cls_may_skip_positions:
+        renamed = embed_cls_position(renamed)
     return ConvertedViT(renamed, fmt, f'{where}, prefix {prefix!r}',
                         dropped)
 

@@ -154,7 +154,7 @@ def check_keys(state: dict[str, Tensor], expected: dict[str, Tensor],
 
 def check_shapes(state: dict[str, Tensor], expected: dict[str, Tensor],
                  where: str) -> None:
-    """Shapes must agree, but for the position embedding's grid.
+    """Shapes must agree, but for a square position embedding's grid.
 
     Raises:
         ValueError: Names the first weights that differ, and the widths.
@@ -162,14 +162,14 @@ def check_shapes(state: dict[str, Tensor], expected: dict[str, Tensor],
     wrong = [f'{key}: checkpoint {tuple(state[key].shape)}, ViT '
              f'{tuple(value.shape)}' for key, value in expected.items()
              if key != 'pos_embed' and state[key].shape != value.shape]
-    pos_embed = state.get('pos_embed')
-    if pos_embed is not None:
+    pos_embed, target = state.get('pos_embed'), expected.get('pos_embed')
+    if pos_embed is not None and pos_embed.shape != target.shape:
         grid = pos_embed.shape[1] - int('cls_token' in expected)
-        if pos_embed.shape[2] != expected['pos_embed'].shape[2] or \
+        if pos_embed.shape[2] != target.shape[2] or \
                 math.isqrt(grid)**2 != grid:
             wrong.append(f'pos_embed: checkpoint {tuple(pos_embed.shape)} '
-                         '(needs a square grid of the same width), ViT '
-                         f'{tuple(expected["pos_embed"].shape)}')
+                         '(resizing needs a square grid of the same width), '
+                         f'ViT {tuple(target.shape)}')
     if wrong:
         width = state['patch_embed.projection.weight'].shape
         raise ValueError(
