@@ -365,6 +365,8 @@ def test_url_is_fetched_once_into_the_hub_cache(tmp_path, monkeypatch):
         our_vit(url, **OUR_TINY)
     assert fetched == [url]
     assert (tmp_path / 'hub' / 'checkpoints' / 'pytorch_model.bin').is_file()
+    with pytest.raises(ValueError, match='local path or an http'):
+        our_vit('open-mmlab://vit', **OUR_TINY)
 
 
 @pytest.mark.parametrize('config, release, container', [

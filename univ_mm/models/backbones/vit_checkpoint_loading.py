@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 import safetensors.torch
 import torch
 from mmengine.logging import print_log
-from mmengine.runner import CheckpointLoader
 from torch import Tensor, nn
 
 from univ_mm.utils.checkpoint import load_checkpoint_safely
@@ -62,8 +61,9 @@ def read_checkpoint(path: str | Path) -> dict:
     """
     if str(path).startswith(('http://', 'https://')):
         return read_checkpoint(download(str(path)))
-    if '://' in str(path):  # MMEngine's other schemes (open-mmlab:// ...)
-        return CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
+    if '://' in str(path):  # MMEngine's loaders would unpickle anything
+        raise ValueError(f'{path}: give a local path or an http(s) URL; '
+                         'other schemes are not read weights-only.')
     path = Path(path).expanduser()
     if path.is_dir():
         return read_checkpoint(hf_weights_file(path))
