@@ -1,7 +1,6 @@
-"""tools/test.py, tools/inference_seg.py and tools/analysis/compare_seg.py."""
+"""tools/test.py and tools/inference_seg.py (compare_seg: tests/test_tools)."""
 import ast
 import importlib.util
-import json
 import runpy
 import sys
 from pathlib import Path
@@ -51,7 +50,7 @@ def test_test_tool_prints_per_class_iou_and_writes_metrics(
     assert all(name in table for name in MSRSDataset.METAINFO['classes'])
     printed = ast.literal_eval(out.strip().splitlines()[-1])  # test.py
     compare_seg = load_tool('tools/analysis/compare_seg.py')
-    miou, source = compare_seg.read_miou(tmp_path)
+    miou, source = compare_seg.read_metric(tmp_path, 'mIoU')
     assert source.name == f'{source.parent.name}.json'
     assert miou == pytest.approx(printed['mIoU'], abs=1e-3)
 
@@ -74,52 +73,3 @@ def test_inference_writes_colour_mask_and_overlay(trained, tmp_path, capsys):
     with Image.open(overlay_path) as overlay:
         assert overlay.mode == 'RGB' and overlay.size == (80, 64)
     assert '(ir)' in capsys.readouterr().out  # equal channel statistics
-
-
-def write_metrics(tmp_path: Path) -> dict[str, Path]:
-    """The four inputs, each in one of the accepted forms."""
-    univ_ir = tmp_path / 'univ_ir.json'  # tools/test.py metrics file
-    univ_ir.write_text(json.dumps({'aAcc': 90.0, 'mIoU': 72.5}))
-    teacher_ir = tmp_path / 'teacher_ir'  # a work dir, two runs
-    for run, miou in (('20250101_000000', 10.0), ('20250102_000000', 70.0)):
-        (teacher_ir / run).mkdir(parents=True)
-        (teacher_ir / run / f'{run}.json').write_text(
-            json.dumps({'mIoU': miou}))
-    univ_rgb = tmp_path / 'scalars.json'  # training log, JSON lines
-    univ_rgb.write_text('\n'.join(json.dumps(r) for r in (
-        {'loss': 1.0, 'step': 1}, {'mIoU': 50.0, 'step': 2},
-        {'loss': 0.5, 'step': 3}, {'mIoU': 79.6, 'step': 4})))
-    teacher_rgb = tmp_path / 'teacher_rgb.json'
-    teacher_rgb.write_text(json.dumps({'mIoU': 80.0}))
-    return dict(univ_ir=univ_ir, teacher_ir=teacher_ir, univ_rgb=univ_rgb,
-                teacher_rgb=teacher_rgb)
-
-
-def test_compare_seg_prints_gain_and_retention(tmp_path, capsys):
-    paths = write_metrics(tmp_path)
-    compare_seg = load_tool('tools/analysis/compare_seg.py')
-    argv = ['--dataset', 'MSRS']
-    for key, path in paths.items():
-        argv += [f'--{key.replace("_", "-")}', str(path)]
-    result = compare_seg.main(argv)
-    assert result['ir_gain'] == pytest.approx(2.5)
-    assert result['rgb_gain'] == pytest.approx(-0.4)
-    assert result['rgb_retention'] == pytest.approx(99.5)
-    out = capsys.readouterr().out
-    assert '| IR | 70.00 | 72.50 | +2.50 |' in out
-    assert '| RGB | 80.00 | 79.60 | -0.40 |' in out
-    assert 'RGB retention: 99.5 % of the teacher (meets' in out
-    assert str(paths['teacher_ir'] / '20250102_000000') in out
-
-
-def test_compare_seg_refuses_files_without_miou(tmp_path):
-    paths = write_metrics(tmp_path)
-    paths['univ_ir'].write_text(json.dumps({'loss': 1.0}))
-    compare_seg = load_tool('tools/analysis/compare_seg.py')
-    with pytest.raises(ValueError, match='no mIoU record'):
-        compare_seg.main(['--univ-ir', str(paths['univ_ir']),
-                          '--teacher-ir', str(paths['teacher_ir'])])
-    with pytest.raises(SystemExit):  # RGB needs both sides
-        compare_seg.main(['--univ-ir', str(paths['teacher_ir']),
-                          '--teacher-ir', str(paths['teacher_ir']),
-                          '--univ-rgb', str(paths['univ_rgb'])])

@@ -1,30 +1,76 @@
-"""Compare UNIV-initialised and teacher-initialised segmentation results.
+"""Side-by-side table of segmentation and detection results, with published.
 
-For one dataset, reads the mIoU of the UNIV-initialised and of the
-teacher-initialised model on the infrared side and, optionally, on the RGB
-side of the same scenes, and prints the gain in mIoU and the RGB retention
-(UNIV RGB mIoU as a share of the teacher's; UNIV claims >= 99 %).
+Rows are models (UNIV and every baseline), columns are benchmarks, infrared
+and RGB, plus the mean over UNIP's three thermal sets (SODA, MFNet-T,
+SCUT-Seg). The published numbers sit under ours with their source. With
+``--reference``, a second table gives each model's gain over that model
+and, on the RGB benchmarks, its retention (UNIV claims >= 99 %).
 
-Each input is one of
+Each ``--run MODEL BENCHMARK PATH`` names one result; PATH is one of
   * the metrics JSON that ``tools/test.py`` writes
     (``WORK_DIR/<timestamp>/<timestamp>.json``),
   * a training log of JSON lines (``vis_data/scalars.json``): its last
-    record with an mIoU,
-  * a work dir: the newest of those files in it that holds an mIoU.
+    record with the metric,
+  * a work dir: the newest of those files in it that holds the metric.
+Segmentation reads ``mIoU``; detection reads ``coco/bbox_mAP`` (as %).
 
 Example:
-    python tools/analysis/compare_seg.py --dataset MSRS \
-        --univ-ir work_dirs/msrs-ir_univ \
-        --teacher-ir work_dirs/msrs-ir_teacher \
-        --univ-rgb work_dirs/msrs-rgb_univ \
-        --teacher-rgb work_dirs/msrs-rgb_teacher
+    python tools/analysis/compare_seg.py \
+        --run UNIV msrs-ir work_dirs/msrs-ir_univ \
+        --run 'MAE (teacher)' msrs-ir work_dirs/msrs-ir_teacher \
+        --run UNIV msrs-rgb work_dirs/msrs-rgb_univ \
+        --run 'MAE (teacher)' msrs-rgb work_dirs/msrs-rgb_teacher \
+        --reference 'MAE (teacher)'
 """
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
-#: The RGB retention UNIV claims, in percent of the teacher.
+#: The RGB retention UNIV claims, in percent of the reference.
 CLAIMED_RETENTION = 99.0
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A column: its title, task (``'seg'``/``'det'``) and modality."""
+
+    title: str
+    task: str
+    modality: str
+
+
+BENCHMARKS = {
+    'msrs-ir': Benchmark('MSRS-IR', 'seg', 'IR'),
+    'msrs-rgb': Benchmark('MSRS-RGB', 'seg', 'RGB'),
+    'soda': Benchmark('SODA', 'seg', 'IR'),
+    'mfnet-t': Benchmark('MFNet-T', 'seg', 'IR'),
+    'mfnet-rgb': Benchmark('MFNet-RGB', 'seg', 'RGB'),
+    'scut-seg': Benchmark('SCUT-Seg', 'seg', 'IR'),
+    'flir-ir': Benchmark('FLIR-IR', 'det', 'IR'),
+    'flir-aligned-rgb': Benchmark('FLIR-aligned-RGB', 'det', 'RGB'),
+    'm3fd-ir': Benchmark('M3FD-IR', 'det', 'IR'),
+    'm3fd-rgb': Benchmark('M3FD-RGB', 'det', 'RGB'),
+    'llvip-ir': Benchmark('LLVIP-IR', 'det', 'IR'),
+    'llvip-rgb': Benchmark('LLVIP-RGB', 'det', 'RGB'),
+}
+#: UNIP's thermal segmentation sets; their mean is a column of its own.
+UNIP_SETS = ('soda', 'mfnet-t', 'scut-seg')
+UNIP_MEAN = 'unip-mean'
+#: Per task: the logged metric, its scale to percent, the table's title.
+METRICS = {
+    'seg': ('mIoU', 1.0, 'Segmentation (mIoU, %)'),
+    'det': ('coco/bbox_mAP', 100.0, 'Detection (COCO AP, %)'),
+}
+#: Published numbers: (model, {benchmark: value as published}, source).
+PUBLISHED = (
+    ('UNIV (paper; ConvMAE-B + LoRA)', {'msrs-ir': '76.0'},
+     'third-party summary of the UNIV paper'),
+    ('UNIP-B (fine-tune)', {UNIP_MEAN: '~65.2'}, 'UNIP repository chart'),
+    ('UNIP-B (linear probe)', {UNIP_MEAN: '~51.5'}, 'UNIP repository chart'),
+    ('PAD ViT-B', {'soda': '~68.3', 'mfnet-t': '~48.7', 'flir-ir': '~45.3'},
+     'PAD repository chart'),
+)
 
 
 def records(path: Path) -> list[dict]:
@@ -48,88 +94,147 @@ def metric_files(work_dir: Path) -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-def read_miou(path: Path) -> tuple[float, Path]:
-    """The last mIoU in ``path`` (a file or a work dir) and its file.
+def read_metric(path: Path, key: str) -> tuple[float, Path]:
+    """The last value of ``key`` in ``path`` (a file or a work dir).
+
+    Returns:
+        tuple[float, Path]: The value and the file it was read from.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: No mIoU record was found.
+        ValueError: No record holds ``key``.
     """
     if not path.exists():
         raise FileNotFoundError(f'{path} does not exist')
     for file in metric_files(path) if path.is_dir() else [path]:
-        found = [r['mIoU'] for r in records(file) if 'mIoU' in r]
+        found = [r[key] for r in records(file) if key in r]
         if found:
             return float(found[-1]), file
     raise ValueError(
-        f'no mIoU record in {path}. Pass the metrics JSON written by '
+        f'no {key} record in {path}. Pass the metrics JSON written by '
         'tools/test.py (WORK_DIR/<timestamp>/<timestamp>.json), a '
         'vis_data/scalars.json with validation records, or their work dir.')
 
 
-def compare(ir: tuple[float, float],
-            rgb: tuple[float, float] | None = None) -> dict:
-    """Gains and retention from ``(univ, teacher)`` mIoU pairs.
+def read_runs(runs: list[list[str]]) -> tuple[dict, list[str]]:
+    """Read every ``(model, benchmark, path)``.
 
     Returns:
-        dict: ``ir_gain`` and, with ``rgb``, ``rgb_gain`` and
-        ``rgb_retention`` (percent).
+        tuple[dict, list[str]]: ``{model: {benchmark: percent}}`` in the
+        order given, and a line per run naming the file read.
     """
-    result = {'ir_gain': ir[0] - ir[1]}
-    if rgb is not None:
-        if rgb[1] <= 0:
-            raise ValueError(f'the teacher RGB mIoU is {rgb[1]}; the RGB '
-                             'retention is undefined. Check that file.')
-        result['rgb_gain'] = rgb[0] - rgb[1]
-        result['rgb_retention'] = 100 * rgb[0] / rgb[1]
+    table, sources = {}, []
+    for model, benchmark, path in runs:
+        key, scale, _ = METRICS[BENCHMARKS[benchmark].task]
+        value, file = read_metric(Path(path), key)
+        table.setdefault(model, {})[benchmark] = value * scale
+        sources.append(f'  {model}, {benchmark}: {file}')
+    for row in table.values():
+        if all(name in row for name in UNIP_SETS):
+            row[UNIP_MEAN] = sum(row[name] for name in UNIP_SETS) / 3
+    return table, sources
+
+
+def columns(task: str) -> list[tuple[str, str]]:
+    """``(key, title)`` of a task's columns, UNIP's mean after seg's."""
+    cols = [(k, b.title) for k, b in BENCHMARKS.items() if b.task == task]
+    if task == 'seg':
+        cols.append((UNIP_MEAN, 'mean SODA / MFNet-T / SCUT-Seg'))
+    return cols
+
+
+def markdown_row(cells: list[str]) -> str:
+    return '| ' + ' | '.join(cells) + ' |'
+
+
+def results_table(task: str, ours: dict[str, dict[str, float]]) -> str:
+    """One task's table: our rows, then the published ones."""
+    cols = columns(task)
+    lines = [METRICS[task][2], '',
+             markdown_row(['model'] + [t for _, t in cols] + ['source']),
+             markdown_row(['---'] * (len(cols) + 2))]
+    for model, row in ours.items():
+        lines.append(markdown_row(
+            [model] + [f'{row[k]:.2f}' if k in row else '' for k, _ in cols]
+            + ['this repository, files below']))
+    for model, row, source in PUBLISHED:
+        if any(k in row for k, _ in cols):
+            lines.append(markdown_row(
+                [model] + [row.get(k, '') for k, _ in cols] + [source]))
+    return '\n'.join(lines)
+
+
+def versus(model: dict[str, float], reference: dict[str, float]) -> dict:
+    """Gain over ``reference`` per shared benchmark; retention on RGB ones.
+
+    Returns:
+        dict: ``{benchmark: (gain, retention percent or None)}``.
+    """
+    result = {}
+    for key in model.keys() & reference.keys():
+        retention = None
+        if key in BENCHMARKS and BENCHMARKS[key].modality == 'RGB':
+            if reference[key] <= 0:
+                raise ValueError(f'the reference scores {reference[key]} on '
+                                 f'{key}; its retention is undefined.')
+            retention = 100 * model[key] / reference[key]
+        result[key] = (model[key] - reference[key], retention)
     return result
 
 
-def format_table(dataset: str, rows: dict[str, tuple[float, float]],
-                 result: dict) -> str:
-    """A Markdown table of the comparison."""
-    lines = [f'{dataset}: UNIV-init vs teacher-init (mIoU, %)', '',
-             '| side | teacher | UNIV | gain |', '|---|---|---|---|']
-    lines += [f'| {side} | {teacher:.2f} | {univ:.2f} | '
-              f'{result[f"{side.lower()}_gain"]:+.2f} |'
-              for side, (univ, teacher) in rows.items()]
-    if 'rgb_retention' in result:
-        verdict = 'meets' if result['rgb_retention'] >= CLAIMED_RETENTION \
-            else 'misses'
-        lines += ['', f'RGB retention: {result["rgb_retention"]:.1f} % of '
-                  f'the teacher ({verdict} the claimed >= '
-                  f'{CLAIMED_RETENTION:.0f} %)']
+def versus_table(task: str, table: dict, reference: str) -> str:
+    """Gains (and RGB retention) of every model over ``reference``."""
+    cols = [(k, t) for k, t in columns(task) if k in table[reference]]
+    lines = [f'Gain over {reference}, {METRICS[task][2]}; on RGB also the '
+             f'retention (UNIV claims >= {CLAIMED_RETENTION:.0f} %)', '',
+             markdown_row(['model'] + [t for _, t in cols]),
+             markdown_row(['---'] * (len(cols) + 1))]
+    for model, row in table.items():
+        if model == reference:
+            continue
+        gains = versus(row, table[reference])
+        lines.append(markdown_row([model] + [
+            '' if k not in gains else f'{gains[k][0]:+.2f}' + (
+                '' if gains[k][1] is None else f' ({gains[k][1]:.1f} %)')
+            for k, _ in cols]))
     return '\n'.join(lines)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--dataset', default='dataset', help='name to print')
-    for side in ('ir', 'rgb'):
-        for init in ('univ', 'teacher'):
-            parser.add_argument(f'--{init}-{side}', type=Path,
-                                required=side == 'ir',
-                                help=f'{init}-initialised, {side.upper()}')
+    parser.add_argument(
+        '--run', nargs=3, action='append', required=True,
+        metavar=('MODEL', 'BENCHMARK', 'PATH'),
+        help=f'one result; BENCHMARK is one of {list(BENCHMARKS)}')
+    parser.add_argument('--reference', help='model to compare the others '
+                        'with (gain, and RGB retention)')
     args = parser.parse_args(argv)
-    if (args.univ_rgb is None) != (args.teacher_rgb is None):
-        parser.error('give both --univ-rgb and --teacher-rgb, or neither')
+    unknown = {b for _, b, _ in args.run} - set(BENCHMARKS)
+    if unknown:
+        parser.error(f'unknown benchmark(s) {sorted(unknown)}; choose from '
+                     f'{list(BENCHMARKS)}')
+    if args.reference not in {None, *(m for m, _, _ in args.run)}:
+        parser.error(f'--reference {args.reference!r} is none of the '
+                     '--run models')
     return args
 
 
-def main(argv: list[str] | None = None) -> dict:
+def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     args = parse_args(argv)
-    sides = ['ir'] + (['rgb'] if args.univ_rgb is not None else [])
-    rows, sources = {}, []
-    for side in sides:
-        univ, univ_file = read_miou(getattr(args, f'univ_{side}'))
-        teacher, teacher_file = read_miou(getattr(args, f'teacher_{side}'))
-        rows[side.upper()] = (univ, teacher)
-        sources += [f'  {side} UNIV: {univ_file}',
-                    f'  {side} teacher: {teacher_file}']
-    result = compare(rows['IR'], rows.get('RGB'))
-    print(format_table(args.dataset, rows, result))
-    print('\n'.join(['', 'read from:', *sources]))
-    return result
+    table, sources = read_runs(args.run)
+    for task in METRICS:
+        keys = dict(columns(task))
+        ours = {model: {k: v for k, v in row.items() if k in keys}
+                for model, row in table.items()}
+        ours = {model: row for model, row in ours.items() if row}
+        if not ours:
+            continue
+        print(results_table(task, ours))
+        if args.reference in ours:
+            print('\n' + versus_table(task, ours, args.reference))
+        print()
+    print('\n'.join(['read from:', *sources]))
+    return table
 
 
 if __name__ == '__main__':

@@ -15,9 +15,9 @@ model = dict(
         **vit, lora_cfg=dict(r=8, lora_alpha=32, lora_dropout=0.1)),
     teacher=dict(
         **vit,
-        init_cfg=dict(
-            type='Pretrained', checkpoint=teacher_checkpoint,
-            prefix='backbone.')),
+        # any supported format, plain or inside a whole model (MMPretrain's
+        # MAE keeps it under "backbone."): UNIVVisionTransformer finds it
+        init_cfg=dict(type='Pretrained', checkpoint=teacher_checkpoint)),
     loss=dict(type='PCCLLoss', threshold=0.6, temperature=0.04),
     ir_weight=1.0,  # alpha
     rgb_weight=1.0,  # beta

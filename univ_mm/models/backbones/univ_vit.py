@@ -8,7 +8,6 @@ from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
-from mmengine.runner import CheckpointLoader
 from mmpretrain.models.backbones import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 from peft import LoraConfig, inject_adapter_in_model
@@ -17,6 +16,8 @@ from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
+
+from .vit_checkpoint_loading import load_pretrained_vit
 
 #: Every block's attention qkv and output projections and both FFN linears.
 LORA_TARGETS = ('attn.qkv', 'attn.proj', 'ffn.layers.0.0', 'ffn.layers.1')
@@ -101,6 +102,20 @@ class UNIVVisionTransformer(VisionTransformer):
             'num_heads': 6,
             'feedforward_channels': 384 * 4
         }),
+        # DINOv2's sizes between MMPretrain's dinov2-s and dinov2-g (build
+        # them with patch_size=14 and layer_scale_init_value=1e-5)
+        **dict.fromkeys(['dinov2-b', 'dinov2-base'], {
+            'embed_dims': 768,
+            'num_layers': 12,
+            'num_heads': 12,
+            'feedforward_channels': 768 * 4
+        }),
+        **dict.fromkeys(['dinov2-l', 'dinov2-large'], {
+            'embed_dims': 1024,
+            'num_layers': 24,
+            'num_heads': 16,
+            'feedforward_channels': 1024 * 4
+        }),
     }
 
     def __init__(self, *args, lora_cfg: dict | None = None,
@@ -153,35 +168,26 @@ class UNIVVisionTransformer(VisionTransformer):
     def init_weights(self) -> None:
         """Initialise (or load ``init_cfg``) on plain names; keep LoRA init.
 
-        Runs mmpretrain's initialisation with LoRA layers hidden, so a plain
-        ``Pretrained`` checkpoint loads into the base weights and the LoRA
-        weights keep PEFT's init (B = 0: the adapted model starts equal to
-        the base model). A ``Pretrained`` checkpoint of a whole model
-        (``backbone.*`` keys, e.g. MMPretrain's MAE) is recognised without a
-        ``prefix``, and one that matches no weight raises instead of
-        silently loading nothing.
+        Runs with LoRA layers hidden, so a ``Pretrained`` checkpoint loads
+        into the base weights and the LoRA weights keep PEFT's init (B = 0:
+        the adapted model starts equal to the base model). A ``Pretrained``
+        checkpoint may be in any format of :mod:`.vit_checkpoint_formats`
+        (MMPretrain, timm and the official releases, Hugging Face), plain or
+        inside a whole model; ``prefix`` only picks among several ViTs.
+        It must fill every weight, or loading raises.
         """
-        with self.plain_view():
-            self._check_pretrained_keys()
-            super().init_weights()
-
-    def _check_pretrained_keys(self) -> None:
         cfg = self.init_cfg
-        if not (isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'):
-            return
-        checkpoint = CheckpointLoader.load_checkpoint(
-            cfg['checkpoint'], map_location='cpu')
-        keys = set(checkpoint.get('state_dict', checkpoint))
-        own = set(self.state_dict())
-        if cfg.get('prefix') is None and not own & keys and any(
-                k.startswith('backbone.') for k in keys):
-            cfg['prefix'] = 'backbone.'
-        prefix = cfg.get('prefix') or ''
-        if not own & {k[len(prefix):] for k in keys if k.startswith(prefix)}:
-            raise KeyError(
-                f'{cfg["checkpoint"]} has no weight of this ViT under prefix '
-                f'{prefix!r}: its keys look like {sorted(keys)[:3]}. Set '
-                'init_cfg.prefix to the part before "layers.0...".')
+        pretrained = isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
+        if pretrained:
+            self.init_cfg = None  # random init, then every weight is loaded
+        try:
+            with self.plain_view():
+                super().init_weights()
+                if pretrained:
+                    load_pretrained_vit(self, cfg['checkpoint'],
+                                        cfg.get('prefix'))
+        finally:
+            self.init_cfg = cfg
 
     def train(self, mode: bool = True) -> 'UNIVVisionTransformer':
         """Set the mode; stages frozen by ``frozen_stages`` stay in eval."""

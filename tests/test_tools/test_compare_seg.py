@@ -1,0 +1,63 @@
+"""tools/analysis/compare_seg.py: the side-by-side results table."""
+import json
+import runpy
+from pathlib import Path
+
+import pytest
+
+main = runpy.run_path('tools/analysis/compare_seg.py')['main']
+
+
+def write(path: Path, *records: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('\n'.join(json.dumps(r) for r in records))
+    return path
+
+
+@pytest.fixture
+def runs(tmp_path) -> list[str]:
+    """UNIV and a teacher on three UNIP sets, MSRS RGB and FLIR, in each
+    of the accepted forms: test JSON, training log, work dir."""
+    teacher_ir = tmp_path / 'teacher_soda'  # a work dir, two runs
+    for run, miou in (('20250101_000000', 10.0), ('20250102_000000', 70.0)):
+        write(teacher_ir / run / f'{run}.json', {'mIoU': miou})
+    results = [
+        ('UNIV', 'soda', write(tmp_path / 'a.json', {'mIoU': 72.5})),
+        ('UNIV', 'mfnet-t', write(tmp_path / 'b.json', {'mIoU': 50.0})),
+        ('UNIV', 'scut-seg', write(tmp_path / 'c.json', {'mIoU': 70.0})),
+        ('UNIV', 'msrs-rgb', write(
+            tmp_path / 'scalars.json', {'loss': 1.0}, {'mIoU': 50.0},
+            {'loss': 0.5}, {'mIoU': 79.6})),
+        ('UNIV', 'flir-ir', write(tmp_path / 'd.json',
+                                  {'coco/bbox_mAP': 0.451})),
+        ('MAE', 'soda', teacher_ir),
+        ('MAE', 'msrs-rgb', write(tmp_path / 'e.json', {'mIoU': 80.0})),
+    ]
+    return [arg for model, benchmark, path in results
+            for arg in ('--run', model, benchmark, str(path))]
+
+
+def test_table_has_ours_published_mean_and_gains(runs, capsys):
+    table = main([*runs, '--reference', 'MAE'])
+    assert table['UNIV']['unip-mean'] == pytest.approx(64.1666, abs=1e-3)
+    assert table['UNIV']['flir-ir'] == pytest.approx(45.1)
+    assert table['MAE']['soda'] == 70.0  # the newest run of the work dir
+    assert 'unip-mean' not in table['MAE']  # two of the three sets missing
+    out = capsys.readouterr().out
+    assert ('| UNIV |  | 79.60 | 72.50 | 50.00 |  | 70.00 | 64.17 | '
+            'this repository, files below |') in out
+    assert '| UNIP-B (fine-tune) |  |  |  |  |  |  | ~65.2 | UNIP ' in out
+    assert '| PAD ViT-B | ~45.3 |' in out  # detection table
+    assert 'Gain over MAE' in out
+    assert '| model | MSRS-RGB | SODA |' in out  # what MAE has
+    assert '| UNIV | -0.40 (99.5 %) | +2.50 |' in out
+    assert '20250102_000000' in out
+
+
+def test_unknown_benchmark_reference_or_metric_is_refused(runs, tmp_path):
+    with pytest.raises(SystemExit):
+        main(['--run', 'UNIV', 'msrs', str(tmp_path / 'a.json')])
+    with pytest.raises(SystemExit):
+        main([*runs, '--reference', 'DINO'])
+    with pytest.raises(ValueError, match='no coco/bbox_mAP record'):
+        main(['--run', 'UNIV', 'llvip-ir', str(tmp_path / 'a.json')])

@@ -1,0 +1,217 @@
+"""Read a ViT checkpoint of any supported format, weights-only, and load it.
+
+Files: ``.pth``/``.bin`` through :func:`univ_mm.utils.load_checkpoint_safely`
+(weights only), ``.safetensors`` through the ``safetensors`` package (never
+runs code), a Hugging Face ``save_pretrained`` folder, or a URL (fetched
+once into torch's hub cache, then read as a local file).
+"""
+import argparse
+import json
+import math
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import safetensors.torch
+import torch
+from mmengine.logging import print_log
+from torch import Tensor, nn
+
+from univ_mm.utils.checkpoint import load_checkpoint_safely
+
+from .vit_checkpoint_formats import ConvertedViT, convert_vit, summarise_keys
+
+#: What ``save_pretrained`` writes, in order of preference.
+HF_WEIGHT_FILES = ('model.safetensors', 'model.safetensors.index.json',
+                   'pytorch_model.bin', 'pytorch_model.bin.index.json')
+#: Converted keys a model may leave unused: its final norms.
+UNUSED_OK = ('ln1.', 'ln2.')
+#: Advice for weights that one side has and the other lacks, by a pattern
+#: (``re.search``) of their converted names; the first that matches wins.
+EXTRA_HINTS = {
+    'gamma': 'the checkpoint has layer scale: build the ViT with '
+             'layer_scale_init_value=1e-5 (DINOv2)',
+    '^pre_norm': 'the checkpoint has a norm before the blocks: build the '
+                 'ViT with pre_norm=True',
+    'lora_': 'a UNIV training checkpoint\'s student: export it first with '
+             'tools/export_backbone.py',
+    r'^layers\.': 'the checkpoint is deeper than the ViT: check arch',
+}
+MISSING_HINTS = {
+    'gamma': 'the checkpoint has no layer scale: build the ViT with '
+             'layer_scale_init_value=0',
+    r'^ln1\.': 'the checkpoint has no final norm on the tokens (a '
+               'global-pool classifier keeps fc_norm instead): build the ViT '
+               'with final_norm=False',
+    r'qkv\.bias': 'the checkpoint has no qkv bias: build the ViT with '
+                  'qkv_bias=False',
+    r'^layers\.': 'the checkpoint is shallower than the ViT: check arch',
+}
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    """Load a checkpoint file, folder or URL without running its code.
+
+    Args:
+        path (str | Path): A ``.pth``/``.bin``/``.safetensors`` file, a
+            ``save_pretrained`` folder, a sharded ``*.index.json`` or a URL.
+
+    Returns:
+        dict: What the file holds (a state dict or a training checkpoint).
+    """
+    if str(path).startswith(('http://', 'https://')):
+        return read_checkpoint(download(str(path)))
+    if '://' in str(path):  # MMEngine's loaders would unpickle anything
+        raise ValueError(f'{path}: give a local path or an http(s) URL; '
+                         'other schemes are not read weights-only.')
+    path = Path(path).expanduser()
+    if path.is_dir():
+        return read_checkpoint(hf_weights_file(path))
+    if path.name.endswith('.index.json'):
+        shards = json.loads(path.read_text())['weight_map'].values()
+        weights = {}
+        for shard in sorted(set(shards)):
+            weights.update(read_checkpoint(path.parent / shard))
+        return weights
+    if path.suffix == '.safetensors':
+        if not path.is_file():
+            raise FileNotFoundError(f'checkpoint {path} does not exist')
+        return safetensors.torch.load_file(path)
+    # training checkpoints of MAE, DeiT, DINO and UNIP keep their command
+    # line as an argparse.Namespace: plain attributes, nothing runs
+    with torch.serialization.safe_globals([argparse.Namespace]):
+        return load_checkpoint_safely(path)
+
+
+def download(url: str) -> Path:
+    """Fetch ``url`` once into torch's hub cache, where MMEngine puts it."""
+    path = Path(torch.hub.get_dir(), 'checkpoints',
+                Path(urlparse(url).path).name)
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.hub.download_url_to_file(url, str(path))
+    return path
+
+
+def hf_weights_file(folder: Path) -> Path:
+    """The weights file of a ``save_pretrained`` folder."""
+    for name in HF_WEIGHT_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(
+        f'{folder} is a folder without any of {list(HF_WEIGHT_FILES)}; '
+        'point init_cfg.checkpoint at the weights file itself.')
+
+
+def match_cls_token(state: dict[str, Tensor], with_cls_token: bool,
+                    where: str) -> dict[str, Tensor]:
+    """Drop the checkpoint's CLS token if the ViT has none; refuse the
+    reverse.
+
+    Raises:
+        ValueError: The ViT has a CLS token the checkpoint cannot fill.
+    """
+    if 'cls_token' not in state and with_cls_token:
+        raise ValueError(
+            f'{where} has no CLS token (e.g. a global-pool model): build the '
+            "ViT with with_cls_token=False and out_type='featmap' or "
+            "'avg_featmap'.")
+    if 'cls_token' in state and not with_cls_token:
+        state = {k: v for k, v in state.items() if k != 'cls_token'}
+        state['pos_embed'] = state['pos_embed'][:, 1:]
+    return state
+
+
+def _hints(keys: set[str], hints: dict[str, str]) -> str:
+    found = [text for pattern, text in hints.items()
+             if any(re.search(pattern, key) for key in keys)]
+    return f' ({found[0]})' if found else ''
+
+
+def check_keys(state: dict[str, Tensor], expected: dict[str, Tensor],
+               where: str) -> list[str]:
+    """Refuse weights that do not fit the ViT's; return those left unused.
+
+    Raises:
+        ValueError: The checkpoint has weights the ViT lacks.
+        KeyError: A weight of the ViT has nothing to load.
+    """
+    extra = set(state) - set(expected)
+    unused = sorted(k for k in extra if k.startswith(UNUSED_OK))
+    extra -= set(unused)
+    if extra:
+        raise ValueError(
+            f'{where} has weights this ViT does not have: '
+            f'{summarise_keys(sorted(extra))}{_hints(extra, EXTRA_HINTS)}.')
+    missing = set(expected) - set(state)
+    if missing:
+        raise KeyError(
+            f'{where} fills no value for these weights of the ViT: '
+            f'{summarise_keys(sorted(missing))}'
+            f'{_hints(missing, MISSING_HINTS)}.')
+    return unused
+
+
+def check_shapes(state: dict[str, Tensor], expected: dict[str, Tensor],
+                 where: str) -> None:
+    """Shapes must agree, but for a square position embedding's grid.
+
+    Raises:
+        ValueError: Names the first weights that differ, and the widths.
+    """
+    wrong = [f'{key}: checkpoint {tuple(state[key].shape)}, ViT '
+             f'{tuple(value.shape)}' for key, value in expected.items()
+             if key != 'pos_embed' and state[key].shape != value.shape]
+    pos_embed, target = state.get('pos_embed'), expected.get('pos_embed')
+    if pos_embed is not None and pos_embed.shape != target.shape:
+        grid = pos_embed.shape[1] - int('cls_token' in expected)
+        if pos_embed.shape[2] != target.shape[2] or \
+                math.isqrt(grid)**2 != grid:
+            wrong.append(f'pos_embed: checkpoint {tuple(pos_embed.shape)} '
+                         '(resizing needs a square grid of the same width), '
+                         f'ViT {tuple(target.shape)}')
+    if wrong:
+        width = state['patch_embed.projection.weight'].shape
+        raise ValueError(
+            f'{where} does not fit this ViT: its patch embedding is '
+            f'{tuple(width)} (width, channels, patch), the ViT\'s '
+            f'{tuple(expected["patch_embed.projection.weight"].shape)}. '
+            f'Differing weights: {wrong[:4]}. Choose the arch and '
+            'patch_size of the checkpoint.')
+
+
+def fit_to_model(vit: ConvertedViT, model: nn.Module,
+                 source: str) -> tuple[dict[str, Tensor], list[str]]:
+    """The converted weights as ``model`` needs them, and the unused keys."""
+    where = f'{source} ({vit.description})'
+    expected = model.state_dict()
+    state = match_cls_token(vit.state_dict, 'cls_token' in expected, where)
+    unused = check_keys(state, expected, where)
+    state = {k: v for k, v in state.items() if k not in unused}
+    check_shapes(state, expected, where)
+    return state, unused
+
+
+def load_pretrained_vit(model: nn.Module, checkpoint: str | Path,
+                        prefix: str | None = None) -> None:
+    """Load a ViT checkpoint of any supported format into ``model``.
+
+    Every weight of ``model`` must be filled; the position embedding is
+    resized to the model's grid by MMPretrain's load hook. The log names
+    the recognised format and every key that was left out.
+
+    Args:
+        model (nn.Module): An MMPretrain ``VisionTransformer`` with plain
+            names (LoRA hidden).
+        checkpoint (str | Path): File, folder or URL.
+        prefix (str, optional): Which ViT to take when the checkpoint holds
+            several. Defaults to None (the only one).
+    """
+    source = str(checkpoint)
+    vit = convert_vit(read_checkpoint(checkpoint), source, prefix)
+    state, unused = fit_to_model(vit, model, source)
+    model.load_state_dict(state, strict=True)
+    left_out = summarise_keys(vit.dropped + unused)
+    print_log(f'Loaded {source} ({vit.description}); left out '
+              f'{len(vit.dropped) + len(unused)} keys: {left_out}',
+              logger='current')
