@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from mmengine.logging import HistoryBuffer
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
 from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.checkpoint import load_checkpoint_safely
 from univ_mm.utils.export import export_backbone
 
@@ -90,3 +92,19 @@ def test_export_tool_cli(trained):
                     str(trained / 'work' / 'iter_2.pth'), str(out)],
                    check=True, capture_output=True)
     load_checkpoint(plain_tiny(), str(out), strict=True)
+
+
+def test_resume_runs_no_config_text_and_reads_an_empty_history(trained):
+    """A crafted ``meta['config']`` (MMEngine's resume would execute it)
+    stays inert, and an empty HistoryBuffer loads weights-only."""
+    marker = trained / 'config-ran'
+    checkpoint = load_checkpoint_safely(trained / 'work' / 'iter_4.pth')
+    checkpoint['meta']['config'] = (
+        f"_x = __import__('os').mkdir({str(marker)!r})")
+    checkpoint['message_hub']['log_scalars']['train/unused'] = \
+        HistoryBuffer()
+    work = trained / 'crafted'
+    crafted = save_atomically(checkpoint, work / 'crafted.pth')
+    train(work, trained / 'data', 6, '--resume', str(crafted))
+    assert not marker.exists()
+    assert (work / 'iter_6.pth').is_file()
