@@ -101,7 +101,7 @@ def test_resume_runs_no_config_text_and_reads_an_empty_history(trained):
     checkpoint = load_checkpoint_safely(trained / 'work' / 'iter_4.pth')
     checkpoint['meta']['config'] = (
         f"_x = __import__('os').mkdir({str(marker)!r})")
-    checkpoint['message_hub']['log_scalars']['train/unused'] = \
+    checkpoint['message_hub']['log_scalars']['unused'] = \
         HistoryBuffer()
     work = trained / 'crafted'
     crafted = save_atomically(checkpoint, work / 'crafted.pth')

@@ -1,6 +1,4 @@
 """A CheckpointHook that deletes old checkpoints after saving the new one."""
-from collections import deque
-
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
@@ -21,21 +19,15 @@ class SafeCheckpointHook(CheckpointHook):
     """
 
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
-        keep = self.max_keep_ckpts
-        if keep <= 0:
-            return super()._save_checkpoint_with_step(runner, step, meta)
-        # One more slot than asked, so the parent never prunes before saving.
-        self.max_keep_ckpts = keep + 1
-        self.keep_ckpt_ids = deque(self.keep_ckpt_ids, keep + 1)
-        try:
-            super()._save_checkpoint_with_step(runner, step, meta)
-        finally:
-            self.max_keep_ckpts = keep
-        while len(self.keep_ckpt_ids) > keep:
-            self._remove(self.keep_ckpt_ids.popleft())
-        self.keep_ckpt_ids = deque(self.keep_ckpt_ids, keep)
-        runner.message_hub.update_info('keep_ckpt_ids',
-                                       list(self.keep_ckpt_ids))
+        ids = getattr(self, 'keep_ckpt_ids', ())
+        stale = None
+        if 0 < self.max_keep_ckpts == len(ids) and ids[-1] != step:
+            # Taken out of the list, so MMEngine's hook does not delete it
+            # before saving; deleted below, once the new checkpoint is in.
+            stale = ids.popleft()
+        super()._save_checkpoint_with_step(runner, step, meta)
+        if stale is not None:
+            self._remove(stale)
 
     def _remove(self, step: int) -> None:
         """Delete the checkpoint of ``step`` (file or folder), rank 0 only."""
