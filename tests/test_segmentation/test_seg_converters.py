@@ -152,4 +152,4 @@ def test_rerun_with_a_shorter_list_leaves_exactly_the_new_files(
         '00001D.png', '00002N.png', '00003D.png']
     assert summary.files['ir/img_dir/test'] == 1
     assert 'removed 1 file(s) of an earlier run from ir/img_dir/test: ' \
-        '00006N.png' in capsys.readouterr().out
+        '[00006N.png]' in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """MVIP: aligned RGB-infrared image pairs for UNIV pre-training."""
 import os.path as osp
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -314,7 +315,7 @@ def find_bad_pairs(pairs: Sequence[tuple[str, str]], mode: str,
     MMLogger.get_current_instance().info(
         f'MVIPDataset: checking the images of {len(pairs)} pairs '
         f'({mode!r}; check_images=\'none\' skips this)')
-    progress = ProgressBar(len(pairs))
+    progress = ProgressBar(len(pairs), file=sys.stdout)
     bad = {}
     for start in range(0, len(pairs), chunk):
         part = pairs[start:start + chunk]
