@@ -13,7 +13,7 @@ from univ_mm.utils.cli import (
     add_runner_arguments,
     init_distributed_on_cpu,
     load_config,
-    quiet_frozen_teacher_warnings,
+    quiet_frozen_weight_warnings,
     resume_checkpoint,
     set_amp,
     use_safe_checkpoint_hook,
@@ -54,7 +54,7 @@ def main() -> None:
     cfg = apply_training_args(load_config(args), args)
     init_distributed_on_cpu(cfg)
     runner = Runner.from_cfg(cfg)
-    quiet_frozen_teacher_warnings(runner.logger)
+    quiet_frozen_weight_warnings(cfg, runner.logger)
     runner.train()
 
 

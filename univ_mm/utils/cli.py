@@ -15,9 +15,10 @@ from univ_mm.utils.checkpoint import load_checkpoint_safely
 #: Optimizer wrappers that need a GPU, and their options nothing else takes.
 AMP_WRAPPERS = ('AmpOptimWrapper', 'mmengine.AmpOptimWrapper')
 AMP_ONLY_OPTIONS = ('loss_scale', 'dtype', 'use_fsdp')
-#: MMEngine's optimizer constructor warns once per frozen teacher weight.
-FROZEN_TEACHER_WARNING = re.compile(
-    r'^teacher\.\S+ is skipped since its requires_grad=False$')
+#: MMEngine's optimizer constructor warns once per frozen weight: UNIV's
+#: teacher and the student's base weights under LoRA are frozen by design.
+FROZEN_UNIV_WARNING = re.compile(
+    r'^(teacher|backbone)\.\S+ is skipped since its requires_grad=False$')
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -145,9 +146,11 @@ def _training_checkpoint(path: Path) -> Path:
     return path
 
 
-def quiet_frozen_teacher_warnings(logger: logging.Logger) -> None:
-    """Drop MMEngine's warning for each frozen teacher weight (hundreds per
-    run); :class:`~univ_mm.engine.hooks.PCCLDistillationHook` checks the
-    teacher is frozen and out of the optimizer, and logs that once."""
-    logger.addFilter(
-        lambda record: not FROZEN_TEACHER_WARNING.match(record.getMessage()))
+def quiet_frozen_weight_warnings(cfg: Config,
+                                 logger: logging.Logger) -> None:
+    """Drop MMEngine's warning for each frozen weight of a UNIV model
+    (hundreds per run): :class:`~univ_mm.engine.hooks.PCCLDistillationHook`
+    checks what is frozen and what trains, and logs it in one line."""
+    if cfg.model.get('teacher') is not None:
+        logger.addFilter(lambda record: not FROZEN_UNIV_WARNING.match(
+            record.getMessage()))

@@ -80,8 +80,12 @@ class PCCLDistillationHook(Hook):
                 raise RuntimeError('the optimizer holds teacher weights')
         self._fingerprint = weight_fingerprint(teacher)
         teacher.eval()
-        runner.logger.info(f'teacher: {len(teacher_ids)} frozen weights, '
-                           'none in the optimizer (checked)')
+        student = list(self._model(runner).backbone.parameters())
+        trained = sum(p.requires_grad for p in student)
+        runner.logger.info(
+            f'teacher: {len(teacher_ids)} frozen weights, none in the '
+            f'optimizer (checked); student: {trained} of {len(student)} '
+            'weights train (LoRA)')
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
