@@ -14,6 +14,11 @@ from mmdet.registry import VISUALIZERS
 from mmengine.config import DictAction
 from torch import nn
 
+from univ_mm.utils.weights_check import (
+    add_partial_load_argument,
+    check_checkpoint_fills_model,
+)
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (see the module docstring)."""
@@ -27,6 +32,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='draw boxes scoring at least this')
     parser.add_argument('--device', default='cpu',
                         help='e.g. cuda:0 (default: cpu)')
+    add_partial_load_argument(parser)
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config entries, e.g. model.backbone.arch=l')
@@ -55,6 +61,8 @@ def main(argv: list[str] | None = None) -> None:
         raise FileNotFoundError(f'{args.image} is missing')
     model = init_detector(args.config, args.checkpoint, device=args.device,
                           cfg_options=args.cfg_options)
+    check_checkpoint_fills_model(model, args.checkpoint,
+                                 args.allow_partial_load)
     count = draw(model, args.image, args.out_file, args.score_thr)
     print(f'{count} boxes with score >= {args.score_thr} drawn to '
           f'{args.out_file}')

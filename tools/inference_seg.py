@@ -23,6 +23,11 @@ from mmseg.apis import inference_model, init_model
 from mmseg.registry import DATASETS
 from PIL import Image
 
+from univ_mm.utils.weights_check import (
+    add_partial_load_argument,
+    check_checkpoint_fills_model,
+)
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help='mask weight in the overlay (default: 0.5)')
     parser.add_argument('--device', default='cuda:0' if
                         torch.cuda.is_available() else 'cpu')
+    add_partial_load_argument(parser)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries')
     return parser.parse_args(argv)
@@ -90,6 +96,8 @@ def main(argv: list[str] | None = None) -> tuple[Path, Path]:
     args = parse_args(argv)
     model = init_model(args.config, args.checkpoint, device=args.device,
                        cfg_options=args.cfg_options)
+    check_checkpoint_fills_model(model, args.checkpoint,
+                                 args.allow_partial_load)
     cfg = model.cfg
     modality = args.modality or config_modality(cfg)
     image = read_image(args.image, modality)

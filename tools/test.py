@@ -5,6 +5,7 @@ Example:
 """
 import argparse
 
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from univ_mm.utils.cli import (
@@ -12,18 +13,28 @@ from univ_mm.utils.cli import (
     init_distributed_on_cpu,
     load_config,
 )
+from univ_mm.utils.weights_check import (
+    add_partial_load_argument,
+    check_checkpoint_fills_model,
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', help='test config file')
     parser.add_argument('checkpoint', help='checkpoint to evaluate')
+    add_partial_load_argument(parser)
     add_runner_arguments(parser)
     args = parser.parse_args()
     cfg = load_config(args)
     init_distributed_on_cpu(cfg)
     cfg.load_from = args.checkpoint
-    metrics = Runner.from_cfg(cfg).test()
+    runner = Runner.from_cfg(cfg)
+    model = runner.model.module if is_model_wrapper(runner.model) else \
+        runner.model
+    check_checkpoint_fills_model(model, args.checkpoint,
+                                 args.allow_partial_load)
+    metrics = runner.test()
     print({name: round(float(value), 4) for name, value in metrics.items()})
 
 

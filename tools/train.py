@@ -9,11 +9,14 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from univ_mm.utils import latest_checkpoint
 from univ_mm.utils.cli import (
     add_runner_arguments,
     init_distributed_on_cpu,
     load_config,
+    quiet_frozen_weight_warnings,
+    resume_checkpoint,
+    set_amp,
+    use_safe_checkpoint_hook,
 )
 
 
@@ -22,26 +25,27 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='training config file')
     parser.add_argument(
         '--resume', nargs='?', const='auto', metavar='CHECKPOINT',
-        help='resume from CHECKPOINT, or, without a path, from the newest '
-        'complete checkpoint in the work dir')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision (AmpOptimWrapper)')
+        help='resume from CHECKPOINT (a file, or a work dir: its newest '
+        'complete checkpoint), or, without a path, from the newest complete '
+        'checkpoint in the work dir')
+    parser.add_argument(
+        '--amp', action=argparse.BooleanOptionalAction,
+        help='--amp: mixed precision (AmpOptimWrapper, needs a GPU); '
+        '--no-amp: plain OptimWrapper (e.g. on a CPU). Default: the config')
     add_runner_arguments(parser)
     return parser.parse_args()
 
 
 def apply_training_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Fold ``--amp`` and ``--resume`` into the config."""
-    if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        newest = latest_checkpoint(cfg.work_dir)
-        cfg.resume = newest is not None
-        cfg.load_from = None if newest is None else str(newest)
-        print(f'--resume: {newest or "no checkpoint, starting afresh"}')
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
+    """Fold ``--amp``/``--no-amp`` and ``--resume`` into the config, and
+    prune old checkpoints only after a new one is saved."""
+    set_amp(cfg, args.amp)
+    use_safe_checkpoint_hook(cfg)
+    if args.resume is not None:
+        checkpoint = resume_checkpoint(args.resume, cfg.work_dir)
+        cfg.resume = checkpoint is not None
+        cfg.load_from = None if checkpoint is None else str(checkpoint)
+        print(f'--resume: {checkpoint or "no checkpoint, starting afresh"}')
     return cfg
 
 
@@ -49,7 +53,9 @@ def main() -> None:
     args = parse_args()
     cfg = apply_training_args(load_config(args), args)
     init_distributed_on_cpu(cfg)
-    Runner.from_cfg(cfg).train()
+    runner = Runner.from_cfg(cfg)
+    quiet_frozen_weight_warnings(cfg, runner.logger)
+    runner.train()
 
 
 if __name__ == '__main__':

@@ -113,6 +113,11 @@ def main(argv: list[str] | None = None) -> list[Path]:
     init_default_scope(cfg.get('default_scope', 'univ_mm'))
     labels = args.labels or [Path(c).stem for c in args.checkpoints] or [
         'init']
+    if len(labels) != max(len(args.checkpoints), 1):
+        raise SystemExit(
+            f'--labels gives {len(labels)} labels for '
+            f'{len(args.checkpoints)} checkpoints; give one label per '
+            'checkpoint (one label without --checkpoints), or none')
     model = MODELS.build(cfg.model).eval()
     inputs, rgb, ir = load_pair(cfg, args.index, model)
     tokens, teacher_maps = token_sets(model, inputs, args.checkpoints, labels)

@@ -4,8 +4,9 @@ import os
 import os.path as osp
 
 import pytest
+from mmengine.logging import MMLogger
 
-from univ_mm.datasets.mvip import MVIPDataset
+from univ_mm.datasets.mvip import MVIPDataset, on_rank_zero
 from univ_mm.registry import DATASETS
 
 
@@ -210,3 +211,27 @@ def test_bad_hold_out_is_refused(make_mvip, kwargs, message):
                       'T': ['a.png', 'b.png']})
     with pytest.raises(ValueError, match=message):
         MVIPDataset(root, sources=['S', 'T'], **kwargs)
+
+
+def test_build_names_the_set_and_shows_the_check_progress(
+        make_mvip, monkeypatch, capsys):
+    root = make_mvip({'S': ['a.png', 'b.png', 'c.png']})
+    logged = []
+    monkeypatch.setattr(MMLogger.get_current_instance(), 'info',
+                        logged.append)
+    MVIPDataset(root, sources=['S'], hold_out=1, held_out_only=True,
+                test_mode=True)
+    MVIPDataset(root, sources=['S'], hold_out=1)
+    assert 'checking the images of 1 pairs' in logged[0]
+    assert logged[1].startswith('MVIPDataset (validation set, the 1 held')
+    assert logged[3].startswith('MVIPDataset (training set, 1 per source')
+    assert '2/2' in capsys.readouterr().out  # the progress bar
+
+
+def test_rank_zero_errors_reach_the_caller():
+    def fail():
+        raise ValueError('bad pair')
+
+    assert on_rank_zero(lambda: 3) == 3
+    with pytest.raises(ValueError, match='bad pair'):
+        on_rank_zero(fail)

@@ -19,7 +19,12 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from univ_mm.utils.checkpoint import save_merged_backbone
+from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.checkpoint import (
+    load_checkpoint_safely,
+    save_merged_backbone,
+)
+from univ_mm.utils.weights_check import PartialCheckpointError
 
 CONFIGS = sorted(Path('configs/det').glob('*.py'))
 TINY_MODEL = {
@@ -166,6 +171,21 @@ def test_inference_script_writes_the_drawn_image(trained, tmp_path):
          '--score-thr', '0.0'])
     drawn, source = cv2.imread(str(out)), cv2.imread(str(image))
     assert drawn.shape == source.shape and (drawn != source).any()
+
+
+def test_inference_refuses_a_detector_whose_head_did_not_load(trained,
+                                                             tmp_path):
+    config, checkpoint, root = trained
+    state = load_checkpoint_safely(checkpoint)
+    state['state_dict'] = {k: v for k, v in state['state_dict'].items()
+                           if not k.startswith('roi_head.')}
+    partial = save_atomically(state, tmp_path / 'partial.pth')
+    out = tmp_path / 'out.png'
+    with pytest.raises(PartialCheckpointError, match='missing: roi_head'):
+        load_tool('inference_det.py').main(
+            [str(root / 'val/thermal_8_bit/FLIR_00000.jpeg'), str(config),
+             str(partial), '--out-file', str(out)])
+    assert not out.exists()
 
 
 def test_test_tool_prints_coco_ap(trained):

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 import pytest
 import torch
 from helpers import TINY_ARCH, tiny_univ
+from mmengine.hooks import CheckpointHook
+from mmengine.logging import MessageHub
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
@@ -23,7 +25,8 @@ def fake_runner(tmp_path, optimise_teacher=False):
     optimizer = torch.optim.SGD(params, lr=0.1)
     return SimpleNamespace(
         model=model, optim_wrapper=SimpleNamespace(optimizer=optimizer),
-        work_dir=str(tmp_path), iter=0, logger=logging.getLogger('test'))
+        work_dir=str(tmp_path), iter=0, logger=logging.getLogger('test'),
+        hooks=[], message_hub=MessageHub('fake'))
 
 
 def test_before_train_rejects_a_teacher_that_requires_grad(tmp_path):
@@ -85,3 +88,17 @@ def test_save_writes_a_merged_plain_backbone(tmp_path):
     student.eval()
     images = torch.randn(2, 3, 32, 32)
     assert (plain(images)[0] - student(images)[0]).abs().max() < 1e-4
+
+
+def test_exports_follow_the_keep_count_and_keep_the_best(tmp_path):
+    hub = MessageHub('exports')
+    runner = SimpleNamespace(work_dir=str(tmp_path), message_hub=hub, hooks=[
+        CheckpointHook(interval=1, max_keep_ckpts=1, save_best='auto')])
+    hook = PCCLDistillationHook()
+    for iteration in (2, 4, 6, 8):
+        if iteration == 4:  # MMEngine records a new best before saving it
+            hub.update_info('best_ckpt', str(tmp_path / 'best_iter_4.pth'))
+        (tmp_path / f'univ_backbone_iter_{iteration}.pth').touch()
+        hook._prune_exports(runner, iteration)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'univ_backbone_iter_4.pth', 'univ_backbone_iter_8.pth']

@@ -136,3 +136,20 @@ def test_missing_split_lists_and_listed_files(tmp_path, write_official,
     (root / 'gt_instance' / 'c' / '0002_labelIds.png').unlink()
     with pytest.raises(FileNotFoundError, match='0002_labelIds.png'):
         load_converter('scut_seg').convert(root, tmp_path / 'out2')
+
+
+def test_rerun_with_a_shorter_list_leaves_exactly_the_new_files(
+        tmp_path, write_official, load_converter, capsys):
+    source = write_official['mfnet'](tmp_path / 'mfnet')
+    converter, out = load_converter('mfnet'), tmp_path / 'out'
+    converter.convert(source, out)
+    (source / 'test.txt').write_text('00005D\n')  # 00006N dropped
+    summary = converter.convert(source, out)
+    for modality in ('ir', 'rgb'):
+        for folder in ('img_dir', 'ann_dir'):
+            assert names(out / modality / folder / 'test') == ['00005D.png']
+    assert names(out / 'ir' / 'img_dir' / 'train') == [
+        '00001D.png', '00002N.png', '00003D.png']
+    assert summary.files['ir/img_dir/test'] == 1
+    assert 'removed 1 file(s) of an earlier run from ir/img_dir/test: ' \
+        '[00006N.png]' in capsys.readouterr().out

@@ -12,6 +12,9 @@ from mmengine.runner import Runner
 from PIL import Image
 
 from univ_mm.datasets.segmentation import MSRSDataset
+from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.utils.weights_check import PartialCheckpointError
 
 CONFIG = Path('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py')
 
@@ -73,3 +76,25 @@ def test_inference_writes_colour_mask_and_overlay(trained, tmp_path, capsys):
     with Image.open(overlay_path) as overlay:
         assert overlay.mode == 'RGB' and overlay.size == (80, 64)
     assert '(ir)' in capsys.readouterr().out  # equal channel statistics
+
+
+def test_tools_refuse_a_checkpoint_that_does_not_fill_the_model(
+        trained, tmp_path, monkeypatch):
+    config, checkpoint, data_root = trained
+    state = load_checkpoint_safely(checkpoint)
+    state['state_dict'] = {k: v for k, v in state['state_dict'].items()
+                           if not k.startswith('decode_head.')}
+    partial = save_atomically(state, tmp_path / 'partial.pth')
+    monkeypatch.setattr(sys, 'argv', [
+        'tools/test.py', str(config), str(partial), '--work-dir',
+        str(tmp_path)])
+    with pytest.raises(PartialCheckpointError, match='missing: decode_head'):
+        runpy.run_path('tools/test.py', run_name='__main__')
+    inference = load_tool('tools/inference_seg.py')
+    args = [str(data_root / 'img_dir' / 'test' / '00000D.png'), str(config),
+            str(partial), '--out-dir', str(tmp_path), '--device', 'cpu']
+    with pytest.raises(PartialCheckpointError, match='missing: decode_head'):
+        inference.main(args)
+    assert not list(tmp_path.glob('*.png'))
+    inference.main([*args, '--allow-partial-load'])  # on purpose: runs
+

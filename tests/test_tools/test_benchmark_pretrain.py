@@ -45,3 +45,21 @@ def test_loss_memory_is_linear_in_batch(benchmark):
     peaks = {int(b): v for b, v in result['loss_peak_bytes'].items()}
     assert 1.6 < peaks[8] / peaks[4] < 2.4
     assert 1.6 < peaks[16] / peaks[8] < 2.4
+
+
+def test_readme_command_with_held_out_pairs_runs():
+    """The README's command on an MVIP config, shrunk: its ``hold_out``
+    (64 pairs per source) must not starve the pipeline timing."""
+    command = [
+        sys.executable, 'tools/analysis/benchmark_pretrain.py',
+        'configs/pretrain/univ_vit-s_mvip.py', '--batch-size', '2',
+        '--warmup', '1', '--repeats', '1', '--loss-batches', '2',
+        '--pipeline-batches', '4', '--synthetic', '--synthetic-size', '32',
+        '40', '--cfg-options', 'model.backbone.arch=t',
+        'model.teacher.arch=t', 'model.backbone.img_size=32',
+        'model.teacher.img_size=32', 'train_dataloader.num_workers=1',
+        'train_dataloader.persistent_workers=False',
+        'train_dataloader.dataset.pipeline.1.scale=32']
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'input pipeline' in result.stdout

@@ -118,6 +118,26 @@ def test_kill_while_saving_keeps_the_previous_checkpoint(tmp_path,
     assert (work / 'iter_4.pth').is_file()
 
 
+def test_kill_while_saving_with_one_kept_checkpoint_loses_nothing(
+        tmp_path, data_root):
+    """MMEngine's hook deletes the only kept checkpoint before saving the
+    next one; ours deletes it after, and prunes merged exports alike."""
+    work = tmp_path / 'work'
+    options = [*shrunk(data_root, 4),
+               'default_hooks.checkpoint.max_keep_ckpts=1']
+    faulty = config_with_hooks(
+        tmp_path / 'cfg', 'dict(type="KillWhileSavingHook", '
+        'name="iter_4.pth")')
+    train(work, options, config=faulty, expect_kill=True)
+    assert latest_checkpoint(work) == work / 'iter_2.pth'
+    assert lora(work / 'iter_2.pth')
+    result = train(work, options, '--resume')
+    assert 'iter_2.pth' in result.stdout
+    left = sorted(p.name for p in work.iterdir() if p.is_file() and
+                  p.suffix in ('.pth', '.tmp'))
+    assert left == ['iter_4.pth', 'univ_backbone_iter_4.pth']
+
+
 def test_kill_and_resume_replays_a_straight_run_bitwise(tmp_path, data_root):
     straight, resumed = tmp_path / 'straight', tmp_path / 'resumed'
     options = shrunk(data_root, 8)

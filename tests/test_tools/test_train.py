@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from mmengine.logging import HistoryBuffer
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
 from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.checkpoint import load_checkpoint_safely
 from univ_mm.utils.export import export_backbone
 
@@ -90,3 +92,46 @@ def test_export_tool_cli(trained):
                     str(trained / 'work' / 'iter_2.pth'), str(out)],
                    check=True, capture_output=True)
     load_checkpoint(plain_tiny(), str(out), strict=True)
+
+
+def test_resume_runs_no_config_text_and_reads_an_empty_history(trained):
+    """A crafted ``meta['config']`` (MMEngine's resume would execute it)
+    stays inert, and an empty HistoryBuffer loads weights-only."""
+    marker = trained / 'config-ran'
+    checkpoint = load_checkpoint_safely(trained / 'work' / 'iter_4.pth')
+    checkpoint['meta']['config'] = (
+        f"_x = __import__('os').mkdir({str(marker)!r})")
+    checkpoint['message_hub']['log_scalars']['unused'] = \
+        HistoryBuffer()
+    work = trained / 'crafted'
+    crafted = save_atomically(checkpoint, work / 'crafted.pth')
+    train(work, trained / 'data', 6, '--resume', str(crafted))
+    assert not marker.exists()
+    assert (work / 'iter_6.pth').is_file()
+
+
+def test_readme_pretraining_command_runs_on_cpu_with_no_amp(trained):
+    """``python tools/train.py configs/pretrain/univ_vit-b_mvip.py`` on a
+    CPU: --no-amp replaces the config's AmpOptimWrapper (shrunk: a tiny
+    arch, random teacher, one iteration, no validation)."""
+    work = trained / 'mvip_cpu'
+    command = [
+        sys.executable, 'tools/train.py',
+        'configs/pretrain/univ_vit-b_mvip.py', '--no-amp', '--work-dir',
+        str(work), '--cfg-options',
+        f'train_dataloader.dataset.data_root={trained / "data"}',
+        'train_dataloader.dataset.sources=[SYNTH_DAY,SYNTH_NIGHT]',
+        'train_dataloader.dataset.hold_out=0', 'val_dataloader=None',
+        'val_cfg=None', 'val_evaluator=None', 'model.backbone.arch=t',
+        'model.teacher.arch=t', f'model.backbone.img_size={SIZE}',
+        f'model.teacher.img_size={SIZE}', 'model.teacher.init_cfg=None',
+        f'train_dataloader.dataset.pipeline.1.scale={SIZE}',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=2',
+        'default_hooks.logger.interval=1']
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert 'is skipped since its requires_grad' not in log
+    assert 'frozen weights, none in the optimizer' in log

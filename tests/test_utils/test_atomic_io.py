@@ -1,4 +1,9 @@
 """Atomic writes through MMEngine, and the newest complete checkpoint."""
+import os
+import stat
+import subprocess
+
+import pytest
 import torch
 from mmengine.fileio import get_file_backend
 
@@ -32,3 +37,29 @@ def test_latest_checkpoint_skips_damaged_and_ignores_the_pointer(tmp_path):
 
 def test_latest_checkpoint_of_an_empty_dir_is_none(tmp_path):
     assert latest_checkpoint(tmp_path) is None
+
+
+@pytest.mark.parametrize('umask', [0o022, 0o077])
+def test_saved_files_honour_the_umask(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        save_atomically(dict(a=1), tmp_path / 'ckpt.pth')
+        get_file_backend(str(tmp_path)).put(b'x', tmp_path / 'x.bin')
+    finally:
+        os.umask(previous)
+    for name in ('ckpt.pth', 'x.bin'):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == \
+            0o666 & ~umask, name
+
+
+def test_next_save_removes_temporaries_of_killed_writers(tmp_path):
+    dead = subprocess.Popen(['true'])
+    dead.wait()
+    stale = tmp_path / f'.iter_4.pth.{dead.pid}-0123abcd.tmp'
+    in_progress = tmp_path / f'.iter_6.pth.{os.getpid()}-0123abcd.tmp'
+    other = tmp_path / '.keep.tmp'
+    for path in (stale, in_progress, other):
+        path.write_bytes(b'partial')
+    save_atomically(dict(a=1), tmp_path / 'iter_8.pth')
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [in_progress.name, other.name, 'iter_8.pth'])

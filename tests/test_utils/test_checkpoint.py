@@ -7,11 +7,14 @@ import pytest
 import torch
 from helpers import tiny_vit
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import load_checkpoint
+from mmengine.runner import CheckpointLoader, load_checkpoint
 
 from univ_mm.registry import MODELS
 from univ_mm.utils.atomic_io import save_atomically
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.utils.checkpoint import (
+    _without_config_text,
+    load_checkpoint_safely,
+)
 
 
 class Payload:
@@ -77,3 +80,50 @@ def test_failed_save_keeps_the_previous_file(tmp_path):
         save_atomically(dict(version=2, bad=Unpicklable()), path)
     assert load_checkpoint_safely(path) == dict(version=1)
     assert [p.name for p in tmp_path.iterdir()] == ['ckpt.pth']
+
+
+def test_config_text_in_meta_is_dropped_never_run(tmp_path):
+    marker = tmp_path / 'config-ran'
+    path = save_atomically(dict(state_dict=dict(w=torch.ones(1)), meta=dict(
+        config=f"_x = __import__('os').mkdir({str(marker)!r})", iter=4)),
+        tmp_path / 'ckpt.pth')
+    loaded = CheckpointLoader.load_checkpoint(str(path))
+    assert loaded['meta'] == dict(iter=4)
+    assert not marker.exists()
+
+
+def test_remote_loaders_drop_config_text_too():
+    http = CheckpointLoader._get_checkpoint_loader('https://host/a.pth')
+    assert http.__wrapped__.__name__ == 'load_from_http'
+    served = _without_config_text(
+        lambda filename, map_location: dict(meta=dict(config='x', iter=1)))
+    assert served('https://host/a.pth', 'cpu') == dict(meta=dict(iter=1))
+
+
+def test_empty_history_buffer_loads_weights_only(tmp_path):
+    state = dict(message_hub=dict(log_scalars=dict(loss=HistoryBuffer())))
+    path = save_atomically(state, tmp_path / 'ckpt.pth')
+    loaded = load_checkpoint_safely(path)['message_hub']['log_scalars']
+    assert len(loaded['loss'].data[0]) == 0
+
+
+@pytest.mark.parametrize('content', [b'', b'PK\x03\x04 cut short'])
+def test_damaged_checkpoint_is_reported_as_damaged(tmp_path, content):
+    path = tmp_path / 'ckpt.pth'
+    path.write_bytes(content)
+    with pytest.raises(RuntimeError, match='ckpt.pth is damaged'):
+        load_checkpoint_safely(path)
+
+
+def test_truncated_checkpoint_is_reported_as_damaged(tmp_path):
+    path = save_atomically(dict(w=torch.ones(100)), tmp_path / 'ckpt.pth')
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(RuntimeError, match='is damaged'):
+        load_checkpoint_safely(path)
+
+
+def test_load_log_names_the_local_backend(tmp_path, capsys):
+    path = save_atomically(dict(w=torch.ones(1)), tmp_path / 'ckpt.pth')
+    CheckpointLoader.load_checkpoint(str(path), logger=None)
+    logged = capsys.readouterr().out
+    assert 'by local backend' in logged and 'point_safely' not in logged

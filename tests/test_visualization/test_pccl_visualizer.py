@@ -104,3 +104,8 @@ def test_tool_writes_before_after_pictures(tmp_path, tool):
     assert pca.shape == (32 * 4, 5 * 40 * 4 + 4 * 4, 3)
     assert sorted(RecordingVisBackend.images) == sorted(
         (n, 7) for n in names)
+
+
+def test_tool_wants_one_label_per_checkpoint(tool):
+    with pytest.raises(SystemExit, match='2 labels for 1 checkpoints'):
+        tool.main([CONFIG, '--checkpoints', 'a.pth', '--labels', 'a', 'b'])

@@ -215,12 +215,16 @@ def main() -> None:
     init_default_scope('univ_mm')
     with tempfile.TemporaryDirectory() as tmp:
         if args.synthetic:
+            sources = ['SYNTH_DAY', 'SYNTH_NIGHT']
+            # the config's hold_out (per source) is not trained on
+            held_out = cfg.train_dataloader.dataset.get('hold_out', 0)
             pairs = max(256, (args.pipeline_batches + 1) *
-                        cfg.train_dataloader.batch_size)
+                        cfg.train_dataloader.batch_size) + \
+                held_out * len(sources)
             generate_synthetic_mvip(tmp, num_pairs=pairs,
                                     image_size=tuple(args.synthetic_size))
-            cfg.train_dataloader.dataset.update(
-                data_root=tmp, sources=['SYNTH_DAY', 'SYNTH_NIGHT'])
+            cfg.train_dataloader.dataset.update(data_root=tmp,
+                                                sources=sources)
         result = measure(cfg, args)
     print(report(result))
     if args.out:

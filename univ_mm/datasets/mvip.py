@@ -1,11 +1,15 @@
 """MVIP: aligned RGB-infrared image pairs for UNIV pre-training."""
 import os.path as osp
+import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from mmengine import fileio
 from mmengine.dataset import BaseDataset
+from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.logging import MMLogger
+from mmengine.utils import ProgressBar
 
 from univ_mm.datasets.validation import (
     drop_or_raise,
@@ -15,6 +19,7 @@ from univ_mm.datasets.validation import (
 from univ_mm.registry import DATASETS
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
+T = TypeVar('T')
 
 
 @DATASETS.register_module()
@@ -133,12 +138,14 @@ class MVIPDataset(BaseDataset):
                 data_list.extend(pairs)
         data_list = self._drop_or_raise_bad_pairs(data_list)
         summary = ', '.join(f'{s}: {n}' for s, n in counts.items())
-        role = (f', the {self.hold_out} held out per source' if
+        role = ('validation' if self.test_mode or self.held_out_only else
+                'training')
+        held = (f', the {self.hold_out} held out per source' if
                 self.held_out_only else f', {self.hold_out} per source held '
                 'out' if self.hold_out else '')
         MMLogger.get_current_instance().info(
-            f'MVIPDataset ({self.split}{role}): {len(data_list)} pairs '
-            f'({summary}) from {self.data_root}')
+            f'MVIPDataset ({role} set{held}; folder split {self.split!r}): '
+            f'{len(data_list)} pairs ({summary}) from {self.data_root}')
         return data_list
 
     def _split_held_out(self, pairs: list[dict], where: str) -> list[dict]:
@@ -156,10 +163,11 @@ class MVIPDataset(BaseDataset):
                 if (i in held) == self.held_out_only]
 
     def _drop_or_raise_bad_pairs(self, data_list: list[dict]) -> list[dict]:
-        """Check every image of every pair (see ``check_images``)."""
+        """Check every image of every pair (see ``check_images``), once:
+        rank 0 checks with a progress bar and shares what it found."""
         mode = 'none' if '://' in self.data_root else self.check_images
-        bad = find_bad_groups(
-            [(d['rgb_path'], d['ir_path']) for d in data_list], mode)
+        pairs = [(d['rgb_path'], d['ir_path']) for d in data_list]
+        bad = on_rank_zero(lambda: find_bad_pairs(pairs, mode))
         data_list = drop_or_raise(
             data_list, bad, self.skip_bad_pairs, 'MVIPDataset',
             'Replace or remove these files, list only good pairs in '
@@ -287,3 +295,50 @@ class MVIPDataset(BaseDataset):
                              f'pairs; add "rgb_relpath ir_relpath" lines or '
                              f'leave ann_file empty.')
         return data_list
+
+
+def find_bad_pairs(pairs: Sequence[tuple[str, str]], mode: str,
+                   chunk: int = 1000) -> dict[int, str]:
+    """:func:`find_bad_groups` of ``pairs``, with a progress bar.
+
+    Args:
+        pairs (Sequence[tuple[str, str]]): RGB and IR path of each pair.
+        mode (str): ``'header'``, ``'full'`` or ``'none'``.
+        chunk (int): Pairs checked between progress updates.
+            Defaults to 1000.
+
+    Returns:
+        dict[int, str]: Index of each bad pair and why it is bad.
+    """
+    if mode == 'none' or not pairs:
+        return find_bad_groups(pairs, mode)
+    MMLogger.get_current_instance().info(
+        f'MVIPDataset: checking the images of {len(pairs)} pairs '
+        f'({mode!r}; check_images=\'none\' skips this)')
+    progress = ProgressBar(len(pairs), file=sys.stdout)
+    bad = {}
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start:start + chunk]
+        bad.update({start + i: reason for i, reason in
+                    find_bad_groups(part, mode).items()})
+        progress.update(len(part))
+    print()
+    return bad
+
+
+def on_rank_zero(fn: Callable[[], T]) -> T:
+    """Run ``fn`` on rank 0 only and give every rank its result.
+
+    Outside distributed runs this is ``fn()``. An error raised on rank 0 is
+    raised on every rank, so none waits forever.
+    """
+    outcome: list = [None]
+    if is_main_process():
+        try:
+            outcome = [fn()]
+        except Exception as err:  # re-raised on every rank below
+            outcome = [err]
+    broadcast_object_list(outcome)
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]

@@ -7,7 +7,7 @@ saving leaves the previous checkpoint untouched.
 """
 import os
 import re
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,26 +20,84 @@ from mmengine.fileio import LocalBackend, register_backend
 CHECKPOINT_NAME = re.compile(r'^(?:iter|epoch)_(\d+)\.pth$')
 
 
+#: Names of the temporary files of :func:`write_atomically`:
+#: ``.<name>.<pid>-<8 hex digits>.tmp``.
+TEMPORARY_NAME = re.compile(r'^\..+\.(\d+)-[0-9a-f]{8}\.tmp$')
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Delete temporaries of :func:`write_atomically` whose writer is dead.
+
+    A process killed while saving leaves its temporary file behind; the next
+    save into the same folder removes it. Files of live processes (a save in
+    progress) and every other file are left alone.
+
+    Args:
+        folder (str | Path): The folder to clean.
+
+    Returns:
+        list[Path]: The files removed.
+    """
+    removed = []
+    for path in Path(folder).iterdir():
+        match = TEMPORARY_NAME.match(path.name)
+        if match and not _process_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """Open a new temporary file beside ``path`` with the mode a plain
+    ``open`` would give it (0666 minus the process umask)."""
+    while True:
+        name = f'.{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp'
+        tmp = path.with_name(name)
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                           0o666), tmp
+        except FileExistsError:
+            continue
+
+
 def write_atomically(path: str | Path, write: Callable[[IO[bytes]], None]
                      ) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then rename it.
 
     The file is flushed to disk before it replaces ``path``; on any error
-    the temporary file is removed and ``path`` is left as it was.
+    the temporary file is removed and ``path`` is left as it was. The file
+    gets the permissions of a plain ``open`` (the umask applies), and the
+    temporaries that killed writers left in the folder are removed first.
+
+    Args:
+        path (str | Path): The file to write.
+        write (Callable): Writes the content to the binary file it is given.
+
+    Returns:
+        Path: ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent,
-                                        prefix=f'.{path.name}.')
+    remove_stale_temporaries(path.parent)
+    handle, tmp = _create_temporary(path)
     try:
         with os.fdopen(handle, 'wb') as file:
             write(file)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
+        tmp.unlink(missing_ok=True)
     return path
 
 

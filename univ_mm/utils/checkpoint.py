@@ -4,13 +4,23 @@ Since torch 2.6 ``torch.load`` unpickles weights only. MMEngine's training
 checkpoints also carry the runner's log history (``HistoryBuffer`` holding
 numpy arrays), so resuming them fails. :func:`allow_runner_checkpoints`
 adds exactly those types to torch's allowlist; nothing else is trusted.
+
+No config text a checkpoint carries is ever executed: MMEngine's resume
+passes ``meta['config']`` (an mmcv 1.x field) to ``Config.fromstring``, which
+runs it as Python, so every loader drops that field (see
+:func:`drop_config_text`), and :mod:`univ_mm.utils.export` reads
+``meta['cfg']`` as literals only.
 """
 import copyreg
+import functools
+import logging
+import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
-from mmengine.logging import HistoryBuffer
+from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import CheckpointLoader
 from torch import Tensor
 
@@ -29,6 +39,8 @@ def _numpy_types() -> list:
 
 #: What MMEngine's runner writes beyond tensors and builtins.
 RUNNER_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_types()]
+#: An empty numpy array (in an empty ``HistoryBuffer``) pickles ``bytes()``.
+EMPTY_ARRAY_TYPES = [bytes]
 
 
 def _reduce_history_buffer(buffer: HistoryBuffer) -> tuple:
@@ -49,36 +61,90 @@ def allow_runner_checkpoints() -> None:
     """
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
     torch.serialization.add_safe_globals(RUNNER_CHECKPOINT_TYPES)
+    torch.serialization.add_safe_globals(EMPTY_ARRAY_TYPES)
+
+
+def drop_config_text(checkpoint: object) -> object:
+    """Remove ``meta['config']`` from a loaded checkpoint, in place.
+
+    MMEngine's ``Runner.resume`` executes that text (``Config.fromstring``)
+    to compare GPU counts; MMEngine itself never writes it (it writes
+    ``meta['cfg']``, which it never reads back), so nothing is lost.
+
+    Returns:
+        object: ``checkpoint``.
+    """
+    meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
+    if isinstance(meta, dict) and meta.pop('config', None) is not None:
+        print_log('ignored the config text in the checkpoint\'s '
+                  'meta["config"]: config text from a checkpoint is never '
+                  'executed', logger='current', level=logging.WARNING)
+    return checkpoint
 
 
 def load_checkpoint_safely(path: str | Path, map_location='cpu') -> dict:
     """Load a checkpoint without executing anything it carries.
 
+    Only tensors, builtins and MMEngine's run state are unpickled, and the
+    config text of ``meta['config']`` is dropped (:func:`drop_config_text`).
+
     Args:
         path (str | Path): A local checkpoint file.
         map_location: As in ``torch.load``. Defaults to 'cpu'.
 
+    Returns:
+        dict: The checkpoint.
+
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        RuntimeError: The file holds objects outside the allowlist.
+        RuntimeError: The file is damaged (truncated, empty, not a
+            checkpoint) or holds objects outside the allowlist.
     """
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f'checkpoint {path} does not exist')
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as err:  # torch raises UnpicklingError or RuntimeError
+        checkpoint = torch.load(path, map_location=map_location,
+                                weights_only=True)
+    except pickle.UnpicklingError as err:  # outside the allowlist
         raise RuntimeError(
             f'refusing to load {path}: it holds objects that are not plain '
             f'weights or MMEngine run state ({err}). Re-save it as a plain '
             'state_dict from a trusted environment.') from err
+    except Exception as err:  # RuntimeError, EOFError...: cut or foreign
+        raise RuntimeError(
+            f'checkpoint {path} is damaged ({err}): truncated, empty or not '
+            'a torch.save file. Use an earlier checkpoint of the run or save '
+            'it again.') from err
+    return drop_config_text(checkpoint)
+
+
+def load_from_local(filename: str, map_location='cpu') -> dict:
+    """MMEngine's local checkpoint loader, weights only: MMEngine names the
+    loader in its log line from this function's name (``local``)."""
+    return load_checkpoint_safely(filename, map_location)
+
+
+def _without_config_text(loader: Callable) -> Callable:
+    """Wrap an MMEngine checkpoint loader with :func:`drop_config_text`."""
+
+    @functools.wraps(loader)
+    def load(filename: str, map_location=None) -> object:
+        return drop_config_text(loader(filename, map_location))
+
+    return load
 
 
 def use_safe_local_loading() -> None:
     """Route MMEngine's local checkpoint loading (``load_from``, resume,
-    ``Pretrained`` init) through :func:`load_checkpoint_safely`."""
+    ``Pretrained`` init) through :func:`load_checkpoint_safely`, and drop
+    ``meta['config']`` from what every other scheme (URLs...) loads."""
+    for prefix, loader in list(CheckpointLoader._schemes.items()):
+        if prefix != '':
+            CheckpointLoader.register_scheme(
+                prefix, _without_config_text(loader), force=True)
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_checkpoint_safely, force=True)
+        prefixes='', loader=load_from_local, force=True)
 
 
 def save_merged_backbone(state_dict: dict[str, Tensor], path: str | Path,

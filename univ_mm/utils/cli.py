@@ -1,11 +1,24 @@
 """Command-line options shared by the training and testing tools."""
 import argparse
+import logging
 import os
+import re
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+
+from univ_mm.utils.atomic_io import latest_checkpoint
+from univ_mm.utils.checkpoint import load_checkpoint_safely
+
+#: Optimizer wrappers that need a GPU, and their options nothing else takes.
+AMP_WRAPPERS = ('AmpOptimWrapper', 'mmengine.AmpOptimWrapper')
+AMP_ONLY_OPTIONS = ('loss_scale', 'dtype', 'use_fsdp')
+#: MMEngine's optimizer constructor warns once per frozen weight: UNIV's
+#: teacher and the student's base weights under LoRA are frozen by design.
+FROZEN_UNIV_WARNING = re.compile(
+    r'^(teacher|backbone)\.\S+ is skipped since its requires_grad=False$')
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,3 +63,94 @@ def init_distributed_on_cpu(cfg: Config) -> None:
         find_unused_parameters=cfg.get('find_unused_parameters', False))
     wrapper['type'] = 'univ_mm.CPUDistributedDataParallel'
     cfg.model_wrapper_cfg = wrapper
+
+
+def set_amp(cfg: Config, enabled: bool | None) -> Config:
+    """Switch mixed precision on (``AmpOptimWrapper``) or off.
+
+    Args:
+        cfg (Config): A training config; its ``optim_wrapper`` changes.
+        enabled (bool, optional): True for ``--amp``, False for
+            ``--no-amp`` (plain ``OptimWrapper``, e.g. on a CPU), None to
+            keep the config's choice.
+
+    Returns:
+        Config: ``cfg``.
+    """
+    wrapper = cfg.optim_wrapper
+    if enabled:
+        wrapper.type = 'AmpOptimWrapper'
+        wrapper.setdefault('loss_scale', 'dynamic')
+    elif enabled is False and wrapper.type in AMP_WRAPPERS:
+        wrapper.type = 'OptimWrapper'
+        for option in AMP_ONLY_OPTIONS:
+            wrapper.pop(option, None)
+    return cfg
+
+
+def use_safe_checkpoint_hook(cfg: Config) -> Config:
+    """Replace MMEngine's ``CheckpointHook`` of ``cfg`` by
+    :class:`~univ_mm.engine.hooks.SafeCheckpointHook`, which prunes old
+    checkpoints only after the new one is saved."""
+    hook = cfg.get('default_hooks', {}).get('checkpoint')
+    if hook and hook.get('type') in ('CheckpointHook',
+                                     'mmengine.CheckpointHook'):
+        hook.type = 'univ_mm.SafeCheckpointHook'
+    return cfg
+
+
+def resume_checkpoint(resume: str, work_dir: str | Path) -> Path | None:
+    """The checkpoint that ``--resume [RESUME]`` means.
+
+    Args:
+        resume (str): ``'auto'`` (the work dir's newest complete
+            checkpoint), a work dir, or a checkpoint file.
+        work_dir (str | Path): The run's work dir.
+
+    Returns:
+        Path | None: The checkpoint to resume from; None for ``'auto'`` in
+        a work dir that holds no checkpoint and no ``last_checkpoint``
+        record.
+
+    Raises:
+        FileNotFoundError: The work dir records a checkpoint but holds none
+            that is loadable, or the path does not exist.
+        ValueError: The file is not a training checkpoint.
+    """
+    folder = Path(work_dir if resume == 'auto' else resume)
+    if resume != 'auto' and folder.is_file():
+        return _training_checkpoint(folder)
+    newest = latest_checkpoint(folder) if folder.is_dir() else None
+    if newest is not None:
+        return newest
+    if resume != 'auto' or (folder / 'last_checkpoint').exists():
+        raise FileNotFoundError(
+            f'--resume: {folder} holds no complete iter_N.pth/epoch_N.pth '
+            'checkpoint to resume from (a "last_checkpoint" record may name '
+            'a deleted or damaged file). Pass a checkpoint file with '
+            '--resume PATH, or start afresh with another --work-dir.')
+    return None
+
+
+def _training_checkpoint(path: Path) -> Path:
+    """``path``, if it is a checkpoint written by the runner."""
+    checkpoint = load_checkpoint_safely(path)
+    missing = [key for key in ('meta', 'state_dict', 'message_hub')
+               if key not in checkpoint]
+    if missing:
+        raise ValueError(
+            f'--resume: {path} is not a training checkpoint (no '
+            f'{", ".join(missing)}); a merged backbone or a downstream model '
+            'cannot be resumed. Resume an iter_N.pth/epoch_N.pth of the work '
+            'dir, or start from these weights with load_from=PATH.')
+    return path
+
+
+def quiet_frozen_weight_warnings(cfg: Config,
+                                 logger: logging.Logger) -> None:
+    """Drop MMEngine's warning for each frozen weight of a UNIV model
+    (hundreds per run): :class:`~univ_mm.engine.hooks.PCCLDistillationHook`
+    checks what is frozen and what trains, and logs it in one line."""
+    if cfg.model.get('teacher') is not None:
+        logger.addFilter(lambda record: not FROZEN_UNIV_WARNING.match(
+            record.getMessage()))

@@ -161,12 +161,32 @@ class ConversionSummary:
                  classes: Sequence[str]) -> None:
         self.name, self.out_dir, self.classes = name, out_dir, classes
         self.files: Counter = Counter()
+        self.written: set[Path] = set()
         self.pixels = np.zeros(256, dtype=np.int64)
         self.notes: list[str] = []
 
     def wrote(self, path: Path) -> None:
         """Count one file written into ``path``'s folder."""
         self.files[str(path.parent.relative_to(self.out_dir))] += 1
+        self.written.add(path)
+
+    def remove_stale_files(self) -> None:
+        """Delete what an earlier run left in the folders written now.
+
+        MMSeg lists the image folders, so a file that this run did not
+        write (say, an image since dropped from a split list) would be
+        trained or tested on. Each removal is noted in the report.
+        """
+        for folder in sorted({path.parent for path in self.written}):
+            stale = sorted(p for p in folder.iterdir()
+                           if p.is_file() and p not in self.written)
+            for path in stale:
+                path.unlink()
+            if stale:
+                self.notes.append(
+                    f'removed {len(stale)} file(s) of an earlier run from '
+                    f'{folder.relative_to(self.out_dir)}: '
+                    f'{short_list([p.name for p in stale])}')
 
     def read_label(self, path: Path) -> np.ndarray:
         """Read a label map (:func:`read_label`), check its values against
@@ -197,9 +217,11 @@ class ConversionSummary:
 
 def run(jobs: Sequence, convert_one: Callable,
         summary: ConversionSummary) -> ConversionSummary:
-    """Apply ``convert_one`` to every job with a progress bar, then print
-    and return ``summary``."""
+    """Apply ``convert_one`` to every job with a progress bar, remove the
+    files of earlier runs that this one did not write, then print and
+    return ``summary``."""
     if jobs:
         track_progress(convert_one, list(jobs), file=sys.stdout)
+    summary.remove_stale_files()
     print(summary.report())
     return summary

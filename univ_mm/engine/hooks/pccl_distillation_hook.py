@@ -1,14 +1,18 @@
 """Keep UNIV's teacher frozen and export the merged student backbone."""
+import re
 from pathlib import Path
 
 import torch
 from mmengine.dist import master_only
-from mmengine.hooks import Hook
+from mmengine.hooks import CheckpointHook, Hook
 from mmengine.model import is_model_wrapper
 from torch import nn
 
 from univ_mm.registry import HOOKS
 from univ_mm.utils.checkpoint import save_merged_backbone
+
+#: Message-hub entry: best-checkpoint key -> [its path, merged file iter].
+BEST_EXPORTS = 'univ_best_backbone_exports'
 
 
 def weight_fingerprint(module: nn.Module) -> torch.Tensor:
@@ -34,7 +38,10 @@ class PCCLDistillationHook(Hook):
       (checked every ``check_interval`` iterations).
     * Whenever the runner saves a checkpoint it also writes the student with
       LoRA merged, under plain mmpretrain names, as
-      ``univ_backbone_iter_{N}.pth`` in the work directory.
+      ``univ_backbone_iter_{N}.pth`` in the work directory, and deletes the
+      merged files of the checkpoints the checkpoint hook does not keep
+      (it keeps those of its ``max_keep_ckpts`` newest and best
+      checkpoints).
 
     Args:
         check_interval (int): Iterations between the gradient and weight
@@ -73,6 +80,12 @@ class PCCLDistillationHook(Hook):
                 raise RuntimeError('the optimizer holds teacher weights')
         self._fingerprint = weight_fingerprint(teacher)
         teacher.eval()
+        student = list(self._model(runner).backbone.parameters())
+        trained = sum(p.requires_grad for p in student)
+        runner.logger.info(
+            f'teacher: {len(teacher_ids)} frozen weights, none in the '
+            f'optimizer (checked); student: {trained} of {len(student)} '
+            'weights train (LoRA)')
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
@@ -106,3 +119,41 @@ class PCCLDistillationHook(Hook):
                                        epoch=checkpoint['meta']['epoch'],
                                        arch=backbone.arch_settings))
         runner.logger.info(f'merged UNIV backbone written to {path}')
+        self._prune_exports(runner, iteration)
+
+    def _prune_exports(self, runner, iteration: int) -> None:
+        """Keep the merged files of as many saves as the checkpoint hook
+        keeps checkpoints (``max_keep_ckpts``), and those of its best ones."""
+        hook = next((h for h in runner.hooks
+                     if isinstance(h, CheckpointHook)), None)
+        best = _remember_best_exports(runner, iteration)
+        if hook is None or hook.max_keep_ckpts <= 0:
+            return
+        pattern = re.compile(re.escape(self.filename_tmpl).replace(
+            re.escape('{}'), r'(\d+)') + '$')
+        exports = {}
+        for path in Path(runner.work_dir).iterdir():
+            match = pattern.match(path.name)
+            if match:
+                exports[int(match.group(1))] = path
+        kept = set(sorted(exports)[-hook.max_keep_ckpts:]) | best
+        for step, path in exports.items():
+            if step not in kept:
+                path.unlink(missing_ok=True)
+
+
+def _remember_best_exports(runner, iteration: int) -> set[int]:
+    """Iterations of the merged files that belong to best checkpoints.
+
+    MMEngine's hook records a new best checkpoint in the message hub right
+    before saving it, so a ``best_ckpt*`` entry that changed since the last
+    save marks this save as a best one. The answer is kept in the message
+    hub, so it survives a resume.
+    """
+    info = runner.message_hub.runtime_info
+    known = dict(info.get(BEST_EXPORTS, {}))
+    for key, path in info.items():
+        if key.startswith('best_ckpt') and known.get(key, [None])[0] != path:
+            known[key] = [path, iteration]
+    runner.message_hub.update_info(BEST_EXPORTS, known)
+    return {step for _, step in known.values()}

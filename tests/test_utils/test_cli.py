@@ -1,0 +1,67 @@
+"""What tools/train.py makes of --amp/--no-amp, --resume and the hooks."""
+import pytest
+import torch
+from mmengine.config import Config
+
+from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.cli import (
+    resume_checkpoint,
+    set_amp,
+    use_safe_checkpoint_hook,
+)
+
+
+def amp_config() -> Config:
+    return Config(dict(optim_wrapper=dict(
+        type='AmpOptimWrapper', loss_scale='dynamic', dtype='float16',
+        optimizer=dict(type='AdamW', lr=1e-3))))
+
+
+def test_no_amp_gives_a_plain_optim_wrapper():
+    wrapper = set_amp(amp_config(), False).optim_wrapper
+    assert wrapper == dict(type='OptimWrapper',
+                           optimizer=dict(type='AdamW', lr=1e-3))
+
+
+def test_amp_switches_on_and_none_keeps_the_config():
+    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper')))
+    assert set_amp(cfg, True).optim_wrapper.type == 'AmpOptimWrapper'
+    assert set_amp(amp_config(), None).optim_wrapper == \
+        amp_config().optim_wrapper
+
+
+def test_checkpoint_hook_is_replaced_by_the_safe_one():
+    cfg = Config(dict(default_hooks=dict(checkpoint=dict(
+        type='CheckpointHook', interval=1, max_keep_ckpts=1))))
+    hook = use_safe_checkpoint_hook(cfg).default_hooks.checkpoint
+    assert hook == dict(type='univ_mm.SafeCheckpointHook', interval=1,
+                        max_keep_ckpts=1)
+
+
+def training_checkpoint(path):
+    return save_atomically(dict(meta=dict(iter=2), message_hub={},
+                                state_dict=dict(w=torch.ones(1))), path)
+
+
+def test_resume_of_a_work_dir_takes_its_newest_checkpoint(tmp_path):
+    training_checkpoint(tmp_path / 'iter_2.pth')
+    newest = training_checkpoint(tmp_path / 'iter_4.pth')
+    assert resume_checkpoint(str(tmp_path), 'elsewhere') == newest
+    assert resume_checkpoint('auto', tmp_path) == newest
+
+
+def test_resume_without_checkpoint_but_a_record_is_an_error(tmp_path):
+    assert resume_checkpoint('auto', tmp_path) is None  # a fresh work dir
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_2.pth'))
+    with pytest.raises(FileNotFoundError, match='no complete'):
+        resume_checkpoint('auto', tmp_path)
+    (tmp_path / 'iter_2.pth').write_bytes(b'cut')
+    with pytest.raises(FileNotFoundError, match='no complete'):
+        resume_checkpoint('auto', tmp_path)
+
+
+def test_resume_of_a_merged_backbone_says_what_it_is(tmp_path):
+    path = save_atomically(dict(state_dict=dict(w=torch.ones(1)), meta={}),
+                           tmp_path / 'univ_backbone_iter_2.pth')
+    with pytest.raises(ValueError, match='not a training checkpoint'):
+        resume_checkpoint(str(path), tmp_path)
