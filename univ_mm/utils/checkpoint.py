@@ -5,6 +5,7 @@ checkpoints also carry the runner's log history (``HistoryBuffer`` holding
 numpy arrays), so resuming them fails. :func:`allow_runner_checkpoints`
 adds exactly those types to torch's allowlist; nothing else is trusted.
 """
+import argparse
 import copyreg
 from pathlib import Path
 
@@ -27,8 +28,10 @@ def _numpy_types() -> list:
             *dtypes]
 
 
-#: What MMEngine's runner writes beyond tensors and builtins.
-RUNNER_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_types()]
+#: What MMEngine's runner writes beyond tensors and builtins, and the
+#: ``args`` namespace of the UNIV release's checkpoints (plain attributes).
+RUNNER_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_types(),
+                           argparse.Namespace]
 
 
 def _reduce_history_buffer(buffer: HistoryBuffer) -> tuple:
