@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 
-CONFIGS = sorted(Path('configs/det').glob('*.py'))
+CONFIGS = sorted(Path('configs/det').glob('*vit-b*.py'))
 NAME = re.compile(r'faster-rcnn_(univ|mae)-vit-b-p16-sfp_8xb2-12e_'
                   r'(flir-ir|flir-aligned-rgb|(m3fd|llvip)-(ir|rgb))-1024\.py')
 IR_MEAN, RGB_MEAN = [136.12] * 3, [123.675, 116.28, 103.53]

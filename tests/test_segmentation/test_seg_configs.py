@@ -9,7 +9,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmseg.registry import MODELS, TRANSFORMS
 
-CONFIGS = sorted(Path('configs/seg').glob('*.py'))
+CONFIGS = sorted(Path('configs/seg').glob('*vit-b*.py'))
 MSRS_IR = Path('configs/seg/upernet_univ-vit-b_8xb2-48k_msrs-ir-512x512.py')
 NAME = re.compile(r'(?P<algo>upernet|linear-probe)_univ-vit-b_8xb2-'
                   r'(?P<schedule>[\d.]+k)_(?P<data>[a-z-]+)-512x512\.py')

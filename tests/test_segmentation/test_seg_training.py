@@ -9,7 +9,7 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
-CONFIGS = sorted(Path('configs/seg').glob('*.py'))
+CONFIGS = sorted(Path('configs/seg').glob('*vit-b*.py'))
 PROBE = Path(
     'configs/seg/linear-probe_univ-vit-b_8xb2-14.4k_soda-512x512.py')
 FINE_TUNE = Path(
