@@ -35,7 +35,8 @@ def test_univ_and_teacher_configs_for_every_vit_config():
 def test_config_builds_with_the_four_maps(path):
     cfg = Config.fromfile(path)
     release = 'UNIV_checkpoint' if '_univ-' in path.name else 'convmae_base'
-    assert release in cfg.model.backbone.init_cfg.checkpoint
+    init = cfg.model.backbone.init_cfg
+    assert release in init.checkpoint and 'prefix' not in init
     assert cfg.model.neck.in_channels == [256, 384, 768, 768]
     model = build(cfg)
     features = model.extract_feat(torch.randn(1, 3, 64, 64))

@@ -32,13 +32,19 @@ def test_only_the_large_gradient_is_scaled():
     assert not torch.allclose(params[1].grad, SMALL * 3.0 / total)
 
 
-def test_optim_wrapper_clips_per_parameter_in_update_params():
+def step(wrapper_type: str, clip_grad: dict) -> torch.nn.ParameterList:
+    """One SGD step (lr 1, from zero) through a wrapper's update_params."""
     params = two_parameters()
     wrapper = OPTIM_WRAPPERS.build(dict(
-        type='PerParameterClipOptimWrapper',
-        optimizer=torch.optim.SGD(params, lr=1.0),
-        clip_grad=dict(type='per_parameter', max_norm=3.0)))
+        type=wrapper_type, optimizer=torch.optim.SGD(params, lr=1.0),
+        clip_grad=clip_grad))
     wrapper.update_params(backward_known_gradients(params))
+    return params
+
+
+def test_optim_wrapper_clips_per_parameter_in_update_params():
+    params = step('PerParameterClipOptimWrapper',
+                  dict(type='per_parameter', max_norm=3.0))
     torch.testing.assert_close(params[0].data, -CLIPPED_LARGE)
     torch.testing.assert_close(params[1].data, -SMALL)
     logged = MessageHub.get_current_instance().get_scalar(
@@ -47,12 +53,7 @@ def test_optim_wrapper_clips_per_parameter_in_update_params():
 
 
 def test_other_clip_types_keep_mmengines_meaning():
-    params = two_parameters()
-    wrapper = OPTIM_WRAPPERS.build(dict(
-        type='PerParameterClipOptimWrapper',
-        optimizer=torch.optim.SGD(params, lr=1.0),
-        clip_grad=dict(max_norm=3.0)))
-    wrapper.update_params(backward_known_gradients(params))
+    params = step('PerParameterClipOptimWrapper', dict(max_norm=3.0))
     total = torch.cat([LARGE, SMALL]).norm()
     torch.testing.assert_close(params[1].data, -SMALL * 3.0 / total,
                                rtol=1e-5, atol=1e-6)
@@ -64,11 +65,7 @@ def test_amp_wrapper_clips_the_unscaled_gradients(monkeypatch):
     monkeypatch.setattr(
         'mmengine.optim.optimizer.amp_optimizer_wrapper.is_cuda_available',
         lambda: True)
-    params = two_parameters()
-    wrapper = OPTIM_WRAPPERS.build(dict(
-        type='PerParameterClipAmpOptimWrapper',
-        optimizer=torch.optim.SGD(params, lr=1.0),
-        clip_grad=dict(type='per_parameter', max_norm=3.0)))
-    wrapper.update_params(backward_known_gradients(params))
+    params = step('PerParameterClipAmpOptimWrapper',
+                  dict(type='per_parameter', max_norm=3.0))
     torch.testing.assert_close(params[0].data, -CLIPPED_LARGE)
     torch.testing.assert_close(params[1].data, -SMALL)

@@ -1,22 +1,20 @@
 # model settings: UNIV ConvMAE-B's four maps (strides 4/8/16/32,
 # 256/384/768/768 channels, as its segmentation backbone gives them) -> FPN
-# (256 channels, 5 levels) -> MMDetection's Faster R-CNN heads
-_base_ = 'mmdet::_base_/models/faster-rcnn_r50_fpn.py'
-custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
+# (256 channels, 5 levels) -> the Faster R-CNN heads of the ViT configs
+# (2-conv RPN, 4conv1fc box head with LayerNorm), so only the backbone and
+# its pyramid differ from them
+_base_ = './faster-rcnn_vit-b-p16-sfp.py'
 
 # UNIV-init: the authors' UNIV_checkpoint.pth (weights under 'student') or a
 # univ_mm export of configs/pretrain/univ_convmae-b_mvip.py; override with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 univ_checkpoint = 'checkpoints/UNIV_checkpoint.pth'
 # teacher-init baseline: the ConvMAE-B ImageNet-1k release UNIV starts from
+# (replacing the ViT base's, which reads MMPretrain's MAE with a prefix)
 teacher_init_cfg = dict(
-    type='Pretrained', checkpoint='checkpoints/convmae_base.pth')
-# normalisation: infrared by default (UNIV's MVIP statistics, 3 identical
-# channels); RGB configs use rgb_preprocessor (ImageNet)
-rgb_preprocessor = dict(
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
+    _delete_=True, type='Pretrained',
+    checkpoint='checkpoints/convmae_base.pth')
 model = dict(
-    data_preprocessor=dict(mean=[136.12] * 3, std=[64.23] * 3),
     backbone=dict(
         _delete_=True,
         type='univ_mm.UNIVConvMAE',
@@ -27,4 +25,9 @@ model = dict(
         final_norm=False,
         norm_cfg=dict(type='SyncBN', requires_grad=True),
         init_cfg=dict(type='Pretrained', checkpoint=univ_checkpoint)),
-    neck=dict(in_channels=[256, 384, 768, 768]))
+    neck=dict(
+        _delete_=True,
+        type='FPN',
+        in_channels=[256, 384, 768, 768],
+        out_channels=256,
+        num_outs=5))
