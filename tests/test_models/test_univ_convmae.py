@@ -1,4 +1,5 @@
 """UNIVConvMAE: release layout, tokens, attention, dense maps and LoRA."""
+import pytest
 import torch
 from peft.tuners.lora import LoraLayer
 
@@ -176,3 +177,10 @@ def test_frozen_stages_stay_frozen_and_in_eval():
     images = torch.randn(1, 3, 64, 64)
     for a, b in zip(model(images), model.eval()(images), strict=True):
         torch.testing.assert_close(a, b)
+
+
+@pytest.mark.parametrize('bad', [dict(out_indices=(4, )),
+                                 dict(frozen_stages=4)])
+def test_bad_arguments_raise_early(bad):
+    with pytest.raises(ValueError, match='out_indices'):
+        tiny(**bad)

@@ -113,6 +113,11 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
                  init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.arch_settings = self._arch_settings(arch)
+        if not set(out_indices) <= {0, 1, 2, 3} or \
+                frozen_stages not in range(4):
+            raise ValueError(
+                f'out_indices={out_indices!r} must be among 0-3 (strides '
+                f'4/8/16/32) and frozen_stages={frozen_stages!r} in 0-3')
         self.out_indices = tuple(out_indices)
         self.frozen_stages = frozen_stages
         self.with_cp = with_cp
