@@ -1,5 +1,8 @@
 """Merge the LoRA student of a UNIV checkpoint into a plain ViT checkpoint.
 
+ConvMAE students are written under the ConvMAE release's names
+(``patch_embed1.proj.weight``, ``blocks3.10.attn.qkv.weight``, ...).
+
 Example:
     python tools/export_backbone.py work_dirs/x/epoch_400.pth univ_vit-b.pth
 """

@@ -21,7 +21,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS, DefaultScope
 
 DET = Path('configs/det')
-CONFIGS = sorted(DET.glob('*.py'))
+CONFIGS = sorted(DET.glob('*vit-b*.py'))
 TWINS = sorted((DET / 'baselines').glob('*.py'))
 FLIR = DET / 'faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py'
 NAME = re.compile(r'faster-rcnn_univ-vit-b-p16-sfp_1xb2-(53k|12e)_'

@@ -26,7 +26,7 @@ from univ_mm.utils.checkpoint import (
 )
 from univ_mm.utils.weights_check import PartialCheckpointError
 
-CONFIGS = sorted(Path('configs/det').glob('*.py'))
+CONFIGS = sorted(Path('configs/det').glob('*vit-b*.py'))
 TINY_MODEL = {
     'model.backbone.arch': dict(_delete_=True, embed_dims=32, num_layers=2,
                                 num_heads=2, feedforward_channels=64),

@@ -21,7 +21,7 @@ from mmseg.registry import MODELS, TRANSFORMS
 from univ_mm.models import UNIVVisionTransformer
 
 SEG = Path('configs/seg')
-CONFIGS = sorted(SEG.glob('*.py'))
+CONFIGS = sorted(SEG.glob('*vit-b*.py'))
 TWINS = sorted((SEG / 'baselines').glob('*.py'))
 NAME = re.compile(r'(?P<algo>upernet-llfpn|upernet|linear-probe)_'
                   r'(?P<init>[a-z]+)-vit-b_(?P<gpus>\d)xb(?P<batch>\d)-'

@@ -1,7 +1,8 @@
 """Measure a UNIV pre-training step against its compute floor.
 
 Everything runs in one process after warm-up; times are medians. Example
-(ViT-S at 224 on CPU, synthetic pairs for the input pipeline):
+(ViT-S at 224 on CPU, synthetic pairs for the input pipeline; ConvMAE
+configs work the same way):
 
     python tools/analysis/benchmark_pretrain.py \
         configs/pretrain/univ_vit-s_mvip.py --batch-size 8 --synthetic
@@ -59,8 +60,9 @@ def build(cfg, device: torch.device):
     model = MODELS.build(cfg.model).to(device)
     model.train()
     optim_cfg = cfg.optim_wrapper
-    if device.type == 'cpu' and optim_cfg.type == 'AmpOptimWrapper':
-        optim_cfg = dict(optim_cfg, type='OptimWrapper')
+    if device.type == 'cpu' and optim_cfg.type.endswith('AmpOptimWrapper'):
+        optim_cfg = dict(optim_cfg, type=optim_cfg.type.replace(
+            'AmpOptimWrapper', 'OptimWrapper'))
         for key in ('dtype', 'loss_scale'):
             optim_cfg.pop(key, None)
     return model, build_optim_wrapper(model, optim_cfg)
@@ -98,12 +100,13 @@ def step_parts(model, optim_wrapper, data: dict) -> dict:
     return dict(step=full_step, teacher=teacher, student=student)
 
 
-def loss_part(model, batch: int, device: torch.device):
-    """PCCL loss + pseudo pairs (forward and backward) on stored tokens."""
-    backbone = model.backbone
-    tokens = backbone.patch_resolution[0] * backbone.patch_resolution[1]
-    heads = backbone.arch_settings['num_heads']
-    shape = (batch, tokens, backbone.embed_dims)
+def loss_part(model, batch: int, device: torch.device, size: int):
+    """PCCL loss + pseudo pairs (forward and backward) on stored tokens
+    shaped as the teacher's (ViT or ConvMAE) at ``size`` px."""
+    one, attn = model.teacher_forward(
+        torch.zeros(1, 3, size, size, device=device))
+    _, heads, tokens, _ = attn.shape
+    shape = (batch, tokens, one.shape[-1])
     teacher = torch.randn(shape, device=device)
     attn = torch.randn(batch, heads, tokens, tokens, device=device)
     attn = attn.softmax(-1)
@@ -155,17 +158,17 @@ def measure(cfg, args: argparse.Namespace) -> dict:
     device = torch.device(args.device)
     batch = args.batch_size or cfg.train_dataloader.batch_size
     model, optim_wrapper = build(cfg, device)
-    size = model.backbone.patch_embed.init_input_size[0]
+    size = cfg.model.backbone.img_size
     data = fake_batch(model, batch, size)
     parts = step_parts(model, optim_wrapper, data)
     result = median_seconds(
-        dict(parts, loss=loss_part(model, batch, device)), device,
+        dict(parts, loss=loss_part(model, batch, device, size)), device,
         warmup=args.warmup, repeats=args.repeats)
     result.update(batch=batch, image_size=size, device=str(device),
                   step_peak_bytes=peak_memory_bytes(parts['step'], device),
                   step_flops=count_flops(parts['step']))
     result['loss_peak_bytes'] = {
-        b: peak_memory_bytes(loss_part(model, b, device), device)
+        b: peak_memory_bytes(loss_part(model, b, device, size), device)
         for b in args.loss_batches}
     result['max_resident_bytes'] = max_resident_bytes()
     if args.pipeline_batches:

@@ -1,8 +1,8 @@
 from . import necks  # noqa: F401  (registers the detection neck)
 from .algorithms import UNIV
-from .backbones import UNIVVisionTransformer
+from .backbones import UNIVConvMAE, UNIVVisionTransformer
 from .data_preprocessors import PairedDataPreprocessor
 from .losses import PCCLLoss
 
-__all__ = ['UNIV', 'UNIVVisionTransformer', 'PairedDataPreprocessor',
-           'PCCLLoss']
+__all__ = ['UNIV', 'UNIVConvMAE', 'UNIVVisionTransformer',
+           'PairedDataPreprocessor', 'PCCLLoss']

@@ -11,6 +11,7 @@ runs it as Python, so every loader drops that field (see
 :func:`drop_config_text`), and :mod:`univ_mm.utils.export` reads
 ``meta['cfg']`` as literals only.
 """
+import argparse
 import copyreg
 import functools
 import logging
@@ -37,8 +38,10 @@ def _numpy_types() -> list:
             *dtypes]
 
 
-#: What MMEngine's runner writes beyond tensors and builtins.
-RUNNER_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_types()]
+#: What MMEngine's runner writes beyond tensors and builtins, and the
+#: ``args`` namespace of the UNIV release's checkpoints (plain attributes).
+RUNNER_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_types(),
+                           argparse.Namespace]
 #: An empty numpy array (in an empty ``HistoryBuffer``) pickles ``bytes()``.
 EMPTY_ARRAY_TYPES = [bytes]
 

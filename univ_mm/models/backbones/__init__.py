@@ -1,3 +1,4 @@
+from .univ_convmae import UNIVConvMAE
 from .univ_vit import LORA_TARGETS, UNIVVisionTransformer
 
-__all__ = ['LORA_TARGETS', 'UNIVVisionTransformer']
+__all__ = ['LORA_TARGETS', 'UNIVConvMAE', 'UNIVVisionTransformer']

@@ -3,55 +3,23 @@
 UNIV: Unified Foundation Model for Infrared and Visible Modalities,
 https://arxiv.org/abs/2509.15642
 """
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from mmpretrain.models.backbones import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
-from peft import LoraConfig, inject_adapter_in_model
-from peft.tuners.tuners_utils import BaseTunerLayer
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
 
+from .lora_backbone import LoRABackboneMixin, RecordingAttention
 from .vit_checkpoint_loading import load_pretrained_vit
 
 #: Every block's attention qkv and output projections and both FFN linears.
 LORA_TARGETS = ('attn.qkv', 'attn.proj', 'ffn.layers.0.0', 'ffn.layers.1')
 DEFAULT_LORA_CFG = dict(
     r=8, lora_alpha=32, lora_dropout=0.1, target_modules=list(LORA_TARGETS))
-
-
-class RecordingAttention:
-    """Scaled dot-product attention that can return its softmax weights.
-
-    Installed in the last block only. While ``record`` is False it calls
-    PyTorch's fused kernel; while True it computes the attention explicitly
-    and keeps the weights ``[B, H, N, N]`` in ``weights``.
-    """
-
-    def __init__(self) -> None:
-        self.record = False
-        self.weights: Tensor | None = None
-
-    def __call__(self, q: Tensor, k: Tensor, v: Tensor,
-                 dropout_p: float = 0.) -> Tensor:
-        if not self.record:
-            return F.scaled_dot_product_attention(
-                q, k, v, dropout_p=dropout_p)
-        logits = q @ k.transpose(-2, -1) * q.shape[-1]**-0.5
-        self.weights = logits.softmax(dim=-1)
-        return F.dropout(self.weights, dropout_p) @ v
-
-    def pop(self) -> Tensor:
-        """Return the recorded weights and forget them."""
-        weights, self.weights = self.weights, None
-        if weights is None:
-            raise RuntimeError('no attention was recorded in this forward')
-        return weights
 
 
 def patch_to_patch(attention: Tensor, num_extra_tokens: int) -> Tensor:
@@ -67,7 +35,7 @@ def patch_to_patch(attention: Tensor, num_extra_tokens: int) -> Tensor:
 
 
 @MODELS.register_module()
-class UNIVVisionTransformer(VisionTransformer):
+class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
     """MMPretrain's ViT with optional LoRA and the tokens PCCL distils.
 
     ``arch`` accepts mmpretrain's names plus ``'t'``/``'tiny'`` (192 dims,
@@ -129,42 +97,6 @@ class UNIVVisionTransformer(VisionTransformer):
         if lora_cfg is not None:
             self._inject_lora({**DEFAULT_LORA_CFG, **lora_cfg})
 
-    def _inject_lora(self, lora_cfg: dict) -> None:
-        try:
-            inject_adapter_in_model(LoraConfig(**lora_cfg), self)
-        except ValueError as err:
-            names = [n for n, m in self.named_modules()
-                     if isinstance(m, torch.nn.Linear)][:4]
-            raise ValueError(
-                f'lora_cfg.target_modules={lora_cfg["target_modules"]!r} '
-                f'matched no linear layer of {type(self).__name__}; its '
-                f'linear layers are named like {names}.') from err
-        for name, param in self.named_parameters():
-            param.requires_grad = 'lora_' in name
-
-    def lora_layers(self) -> Iterator[tuple[str, BaseTunerLayer]]:
-        """Yield ``(name, layer)`` for every LoRA-wrapped layer."""
-        for name, module in self.named_modules():
-            if isinstance(module, BaseTunerLayer):
-                yield name, module
-
-    @contextmanager
-    def plain_view(self) -> Iterator['UNIVVisionTransformer']:
-        """Temporarily put each LoRA layer's base layer back in its place.
-
-        Inside the context the module has exactly mmpretrain's parameter
-        names, so plain checkpoints load and ``state_dict()`` is plain.
-        The base layers are shared, so what is loaded stays after exit.
-        """
-        wrapped = dict(self.lora_layers())
-        for name, layer in wrapped.items():
-            self.set_submodule(name, layer.get_base_layer())
-        try:
-            yield self
-        finally:
-            for name, layer in wrapped.items():
-                self.set_submodule(name, layer)
-
     def init_weights(self) -> None:
         """Initialise (or load ``init_cfg``) on plain names; keep LoRA init.
 
@@ -195,22 +127,6 @@ class UNIVVisionTransformer(VisionTransformer):
         if mode and self.frozen_stages > 0:
             self._freeze_stages()
         return self
-
-    def merged_state_dict(self) -> dict[str, Tensor]:
-        """State dict with LoRA merged in, under mmpretrain's plain names.
-
-        Returns:
-            dict[str, Tensor]: Detached copies; the module is not modified.
-        """
-        with self.plain_view():
-            state = {k: v.detach().clone()
-                     for k, v in self.state_dict().items()}
-        for name, layer in self.lora_layers():
-            if layer.merged:
-                raise RuntimeError(f'{name} has its adapter merged already')
-            for adapter in layer.active_adapters:
-                state[f'{name}.weight'] += layer.get_delta_weight(adapter)
-        return state
 
     def _encode(self, x: Tensor,
                 keep: Sequence[int]) -> tuple[list[Tensor], tuple[int, int]]:

@@ -1,0 +1,33 @@
+# model settings: UNIV ConvMAE-B's four maps (strides 4/8/16/32,
+# 256/384/768/768 channels, as its segmentation backbone gives them) -> FPN
+# (256 channels, 5 levels) -> the Faster R-CNN heads of the ViT configs
+# (2-conv RPN, 4conv1fc box head with LayerNorm), so only the backbone and
+# its pyramid differ from them
+_base_ = './faster-rcnn_vit-b-p16-sfp.py'
+
+# UNIV-init: the authors' UNIV_checkpoint.pth (weights under 'student') or a
+# univ_mm export of configs/pretrain/univ_convmae-b_mvip.py; override with
+#   --cfg-options model.backbone.init_cfg.checkpoint=PATH
+univ_checkpoint = 'checkpoints/UNIV_checkpoint.pth'
+# teacher-init baseline: the ConvMAE-B ImageNet-1k release UNIV starts from
+# (replacing the ViT base's, which reads MMPretrain's MAE with a prefix)
+teacher_init_cfg = dict(
+    _delete_=True, type='Pretrained',
+    checkpoint='checkpoints/convmae_base.pth')
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='univ_mm.UNIVConvMAE',
+        arch='b',
+        img_size=224,  # the position embedding is resized to each input
+        out_indices=(0, 1, 2, 3),
+        drop_path_rate=0.1,
+        final_norm=False,
+        norm_cfg=dict(type='SyncBN', requires_grad=True),
+        init_cfg=dict(type='Pretrained', checkpoint=univ_checkpoint)),
+    neck=dict(
+        _delete_=True,
+        type='FPN',
+        in_channels=[256, 384, 768, 768],
+        out_channels=256,
+        num_outs=5))

@@ -1,0 +1,110 @@
+"""What every UNIV backbone shares: PEFT LoRA, plain names, merging, and
+the attention its last block records for PCCL.
+
+UNIV: Unified Foundation Model for Infrared and Visible Modalities,
+https://arxiv.org/abs/2509.15642
+"""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import torch.nn.functional as F
+from peft import LoraConfig, inject_adapter_in_model
+from peft.tuners.tuners_utils import BaseTunerLayer
+from torch import Tensor, nn
+
+
+class RecordingAttention:
+    """Scaled dot-product attention that can return its softmax weights.
+
+    Installed in the last block only. While ``record`` is False it calls
+    PyTorch's fused kernel; while True it computes the attention explicitly
+    and keeps the weights ``[B, H, N, N]`` in ``weights``.
+    """
+
+    def __init__(self) -> None:
+        self.record = False
+        self.weights: Tensor | None = None
+
+    def __call__(self, q: Tensor, k: Tensor, v: Tensor,
+                 dropout_p: float = 0.,
+                 attn_mask: Tensor | None = None) -> Tensor:
+        if not self.record:
+            return F.scaled_dot_product_attention(
+                q, k, v, attn_mask=attn_mask, dropout_p=dropout_p)
+        logits = q @ k.transpose(-2, -1) * q.shape[-1]**-0.5
+        if attn_mask is not None:
+            logits = logits + attn_mask
+        self.weights = logits.softmax(dim=-1)
+        return F.dropout(self.weights, dropout_p) @ v
+
+    def pop(self) -> Tensor:
+        """Return the recorded weights and forget them."""
+        weights, self.weights = self.weights, None
+        if weights is None:
+            raise RuntimeError('no attention was recorded in this forward')
+        return weights
+
+
+class LoRABackboneMixin:
+    """PEFT LoRA on a backbone, with its plain (un-adapted) names kept.
+
+    PEFT renames a wrapped weight (``qkv.weight`` to
+    ``qkv.base_layer.weight``); :meth:`plain_view` and
+    :meth:`merged_state_dict` give the backbone's own names back, so plain
+    checkpoints load and exports are plain.
+    """
+
+    def _inject_lora(self, lora_cfg: dict) -> None:
+        """Wrap ``lora_cfg['target_modules']``; only LoRA weights train."""
+        try:
+            inject_adapter_in_model(LoraConfig(**lora_cfg), self)
+        except ValueError as err:
+            names = [n for n, m in self.named_modules()
+                     if isinstance(m, (nn.Linear, nn.Conv2d))][:4]
+            raise ValueError(
+                f'lora_cfg.target_modules={lora_cfg["target_modules"]!r} '
+                f'matched no linear layer (nor convolution) of '
+                f'{type(self).__name__}; its layers are named like '
+                f'{names}.') from err
+        for name, param in self.named_parameters():
+            param.requires_grad = 'lora_' in name
+
+    def lora_layers(self) -> Iterator[tuple[str, BaseTunerLayer]]:
+        """Yield ``(name, layer)`` for every LoRA-wrapped layer."""
+        for name, module in self.named_modules():
+            if isinstance(module, BaseTunerLayer):
+                yield name, module
+
+    @contextmanager
+    def plain_view(self) -> Iterator[nn.Module]:
+        """Temporarily put each LoRA layer's base layer back in its place.
+
+        Inside the context the module has exactly its plain parameter
+        names, so plain checkpoints load and ``state_dict()`` is plain.
+        The base layers are shared, so what is loaded stays after exit.
+        """
+        wrapped = dict(self.lora_layers())
+        for name, layer in wrapped.items():
+            self.set_submodule(name, layer.get_base_layer())
+        try:
+            yield self
+        finally:
+            for name, layer in wrapped.items():
+                self.set_submodule(name, layer)
+
+    def merged_state_dict(self) -> dict[str, Tensor]:
+        """State dict with LoRA merged in, under the plain names.
+
+        Returns:
+            dict[str, Tensor]: Detached copies; the module is not modified.
+        """
+        with self.plain_view():
+            state = {k: v.detach().clone()
+                     for k, v in self.state_dict().items()}
+        for name, layer in self.lora_layers():
+            if layer.merged:
+                raise RuntimeError(f'{name} has its adapter merged already')
+            for adapter in layer.active_adapters:
+                state[f'{name}.weight'] += layer.get_delta_weight(adapter)
+        return state
+
