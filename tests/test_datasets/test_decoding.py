@@ -89,7 +89,7 @@ def test_reduced_decode_is_smaller_and_faithful(pairs):
     image = encoded(pairs[0]['rgb_path'])
     assert image_size(image) == SHAPE
     pixels, reduction = decode(image, SHAPE, 2)
-    assert reduction == 2 and pixels.shape == (48, 60, 3)
+    assert reduction == 2 and pixels.shape == (48, 60, 4)  # BGRX
     box = (4, 0, 104, 96)  # 100x96 pixels: reduction 2 for 48 px
     assert reduction_for(box, (48, 48)) == 2
     assert reduction_for(box, (24, 24)) == 4

@@ -45,3 +45,31 @@ def test_loss_memory_is_linear_in_batch(benchmark):
     peaks = {int(b): v for b, v in result['loss_peak_bytes'].items()}
     assert 1.6 < peaks[8] / peaks[4] < 2.4
     assert 1.6 < peaks[16] / peaks[8] < 2.4
+
+
+def test_pipeline_mode_runs(tmp_path):
+    out = tmp_path / 'pipeline.json'
+    command = [
+        sys.executable, 'tools/analysis/benchmark_pretrain.py',
+        'configs/pretrain/univ_vit-t_synthetic-demo.py', '--pipeline',
+        '--pairs', '3', '--repeats', '1', '--workers', '1',
+        '--worker-batches', '1', '--out', str(out), '--cfg-options',
+        'model.backbone.img_size=64', 'model.teacher.img_size=64',
+        'train_dataloader.batch_size=2',
+        'train_dataloader.dataset.pipeline.0.decode=crop',
+        'train_dataloader.dataset.pipeline.1.scale=64']
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for line in ('pairs/s per core: ours', 'speed-up', 'ms per pair',
+                 'PSNR vs release-style', 'PSNR vs full decode',
+                 'consumes', 'CPU cores per GPU', 'device decode path',
+                 '1 workers'):
+        assert line in result.stdout, line
+    figures = json.loads(out.read_text())
+    assert set(figures['rates']) == {
+        'ours', 'ours, full decode', 'ours, device decode (CPU part)',
+        'release-style'}
+    assert set(figures['stages']['ours']) == {
+        'read', 'decode', 'crop/resize', 'flip', 'pack'}
+    assert figures['pairs'] == 3 and figures['shape'] == [512, 640]
+    assert figures['gflop_per_pair'] > 0
