@@ -41,6 +41,7 @@ from univ_mm.datasets.transforms.decoding import (
     decode,
     decode_box,
     image_size,
+    is_jpeg,
     reduction_for,
     resample_box,
 )
@@ -55,6 +56,7 @@ from univ_mm.utils.profiling import median_seconds
 from univ_mm.utils.textured_pairs import SOURCE, write_textured_pairs
 
 STAGES = ('read', 'decode', 'crop/resize', 'flip', 'pack')
+DEVICE_CPU_PART = 'ours, device decode (CPU part)'
 Stage = Callable[[object], object]
 
 
@@ -200,9 +202,10 @@ def find_transform(transforms: Sequence, kind: type):
 
 
 def single_thread_rates(pipeline: list[dict], items: list[dict],
-                        rounds: int) -> dict:
+                        rounds: int, jpeg: bool) -> dict:
     """Pairs/s on one thread: ours (``pipeline`` as configured), ours with
-    full decoding, release-style; and the per-stage split."""
+    full decoding, the CPU part of the device path (``jpeg`` pairs only),
+    release-style; and the per-stage split."""
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     transforms = [TRANSFORMS.build(t) for t in pipeline]
@@ -213,12 +216,12 @@ def single_thread_rates(pipeline: list[dict], items: list[dict],
     def release_pipeline(item):
         run_stages(release, item, dict.fromkeys(STAGES, 0.0))
 
-    rates = pairs_per_second(
-        {'ours': Compose(transforms),
-         'ours, full decode': Compose(with_decode(pipeline, 'full')),
-         'ours, device decode (CPU part)': Compose(
-             with_decode(pipeline, 'device')),
-         'release-style': release_pipeline}, items, rounds)
+    contenders = {'ours': Compose(transforms),
+                  'ours, full decode': Compose(with_decode(pipeline, 'full')),
+                  'release-style': release_pipeline}
+    if jpeg:
+        contenders[DEVICE_CPU_PART] = Compose(with_decode(pipeline, 'device'))
+    rates = pairs_per_second(contenders, items, rounds)
     split = stage_split({'ours': our_stages(crop, flip),
                          'release-style': release}, items, rounds)
     return dict(rates=rates, stages=split)
@@ -342,10 +345,12 @@ def report(result: dict) -> str:
         f'{gpu:.0f} pairs/s',
         f'CPU cores per GPU at one-thread rates: ours {gpu / ours:.1f}, '
         f'release-style {gpu / release:.1f}']
-    lines.append(f"device decode path on {result['device']}: "
-                 f"{result['device_decode']:.1f} pairs/s (CPU part: "
-                 f"{rates['ours, device decode (CPU part)']:.1f} pairs/s "
-                 'per core)')
+    if result['device_decode']:
+        lines.append(f"device decode path on {result['device']}: "
+                     f"{result['device_decode']:.1f} pairs/s (CPU part: "
+                     f'{rates[DEVICE_CPU_PART]:.1f} pairs/s per core)')
+    else:
+        lines.append('device decode path: not measured (not JPEG pairs)')
     lines += [f'{n} workers: {r:.1f} pairs/s, {r / gpu:.2f} of one GPU\'s '
               'need' for n, r in result['workers'].items()]
     return '\n'.join(lines)
@@ -400,14 +405,15 @@ def run(cfg, args, flops_per_pair: float) -> dict:
         items = [dataset.get_data_info(i)
                  for i in range(min(args.pairs, len(dataset)))]
         pipeline = cfg.train_dataloader.dataset.pipeline
+        jpeg = is_jpeg(fileio.get(items[0]['rgb_path']))
         set_seeds(cfg.get('randomness', {}).get('seed') or 0)
-        result = single_thread_rates(pipeline, items, args.repeats)
+        result = single_thread_rates(pipeline, items, args.repeats, jpeg)
         crop = find_transform([TRANSFORMS.build(t) for t in pipeline],
                               PairedRandomResizedCrop)
         result['psnr'] = fidelity(crop, items)
         result['device_decode'] = device_decode_rate(
             pipeline, items, args.device, cfg.train_dataloader.batch_size,
-            args.repeats)
+            args.repeats) if jpeg else None
         result['workers'] = {
             n: loader_rate(dict(cfg.train_dataloader, dataset=dataset_cfg),
                            n, args.worker_batches) for n in args.workers}
