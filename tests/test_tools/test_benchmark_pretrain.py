@@ -61,6 +61,7 @@ def test_pipeline_mode_runs(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     for line in ('pairs/s per core: ours', 'speed-up', 'ms per pair',
+                 'pixel cache: first pass', 'steady state',
                  'PSNR vs release-style', 'PSNR vs full decode',
                  'consumes', 'CPU cores per GPU', 'device decode path',
                  '1 workers'):

@@ -183,13 +183,32 @@ def pairs_per_second(contenders: dict[str, Callable[[dict], object]],
             for name, t in seconds.items()}
 
 
-def with_decode(pipeline: list[dict], mode: str) -> list[dict]:
-    """A copy of ``pipeline`` whose ``LoadPairedImages`` decodes ``mode``."""
+def with_decode(pipeline: list[dict], mode: str, **options) -> list[dict]:
+    """A copy of ``pipeline`` whose ``LoadPairedImages`` decodes ``mode``
+    (and takes ``options``)."""
     pipeline = copy.deepcopy(pipeline)
     for step in pipeline:
         if step['type'].split('.')[-1] == LoadPairedImages.__name__:
-            step['decode'] = mode
+            step.update(options, decode=mode)
     return pipeline
+
+
+def cache_rates(pipeline: list[dict], items: list[dict],
+                rounds: int) -> dict[str, float]:
+    """Pairs per CPU second with the pixel cache: the first pass (decode
+    and write) and the next (memory-mapped reads), medians over ``rounds``
+    fresh caches in a temporary folder."""
+    rates = {'first pass': [], 'steady state': []}
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as folder:
+            transform = Compose(with_decode(pipeline, 'crop',
+                                            pixel_cache=folder))
+            for passes in rates.values():
+                begin = time.thread_time()
+                for item in items:
+                    transform(copy.copy(item))
+                passes.append(len(items) / (time.thread_time() - begin))
+    return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def find_transform(transforms: Sequence, kind: type):
@@ -331,6 +350,9 @@ def report(result: dict) -> str:
         'pairs/s',
         f"{'ms per pair':<16}" + ''.join(f'{s:>12}' for s in STAGES) +
         f"{'total':>10}"]
+    lines.append('pixel cache: ' + ', '.join(
+        f'{name} {rate:.1f} pairs/s per core ({rate / release:.2f}x '
+        'release-style)' for name, rate in result['cache'].items()))
     for name, stages in result['stages'].items():
         lines.append(f'{name:<16}' + ''.join(
             f'{stages[s] * 1e3:>12.2f}' for s in STAGES) +
@@ -411,6 +433,7 @@ def run(cfg, args, flops_per_pair: float) -> dict:
         crop = find_transform([TRANSFORMS.build(t) for t in pipeline],
                               PairedRandomResizedCrop)
         result['psnr'] = fidelity(crop, items)
+        result['cache'] = cache_rates(pipeline, items, args.repeats)
         result['device_decode'] = device_decode_rate(
             pipeline, items, args.device, cfg.train_dataloader.batch_size,
             args.repeats) if jpeg else None

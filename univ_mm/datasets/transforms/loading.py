@@ -9,6 +9,7 @@ from mmengine import fileio
 from univ_mm.registry import TRANSFORMS
 
 from .decoding import EncodedImage, image_size, is_jpeg
+from .pixel_cache import PixelCache
 
 DECODE_MODES = ('full', 'crop', 'device')
 
@@ -43,9 +44,16 @@ class LoadPairedImages(BaseTransform):
     the images, ``img_shape`` and ``ori_shape`` come from the headers, and
     ``decode_on_device`` is set; IR must stay one channel.
 
+    With ``pixel_cache`` (a folder on a local disk, ``decode='crop'``
+    only), the images come from a :class:`PixelCache` instead, memory-
+    mapped; an image not cached yet is decoded at full size and written to
+    it (the first epoch), and the crop resamples its box from the arrays.
+
     Args:
         ir_color_type (str): 'color' or 'grayscale'. Defaults to 'color'.
         decode (str): 'full', 'crop' or 'device'. Defaults to 'full'.
+        pixel_cache (str, optional): Folder of the decoded-pixel cache.
+            Defaults to None (no cache).
         imdecode_backend (str): Decoding backend of :func:`mmcv.imfrombytes`.
             Defaults to 'cv2'.
         backend_args (dict, optional): File backend arguments of
@@ -55,6 +63,7 @@ class LoadPairedImages(BaseTransform):
     def __init__(self,
                  ir_color_type: str = 'color',
                  decode: str = 'full',
+                 pixel_cache: str | None = None,
                  imdecode_backend: str = 'cv2',
                  backend_args: dict | None = None) -> None:
         if ir_color_type not in ('color', 'grayscale'):
@@ -67,8 +76,13 @@ class LoadPairedImages(BaseTransform):
             raise ValueError(
                 f"decode={decode!r} keeps IR one channel: set ir_color_type="
                 f"'grayscale' (the data preprocessor broadcasts it).")
+        if pixel_cache and decode != 'crop':
+            raise ValueError(f"pixel_cache needs decode='crop', got "
+                             f'decode={decode!r}.')
         self.ir_color_type = ir_color_type
         self.decode = decode
+        self._cache_folder = pixel_cache
+        self.pixel_cache = PixelCache(pixel_cache) if pixel_cache else None
         self.imdecode_backend = imdecode_backend
         self.backend_args = backend_args.copy() if backend_args else None
 
@@ -116,6 +130,19 @@ class LoadPairedImages(BaseTransform):
                  'decode_on_device': self.decode == 'device'},
                 [image_size(im) for im in encoded.values()])
 
+    def _cached(self, results: dict) -> tuple[dict, list[tuple]]:
+        """Both images from the pixel cache (decoded and stored first when
+        missing), and their ``(H, W)``."""
+        images = {}
+        for key, path, grayscale in (('img', results['rgb_path'], False),
+                                     ('ir_img', results['ir_path'], True)):
+            images[key] = self.pixel_cache.load(path)
+            if images[key] is None:
+                image = EncodedImage(self._get(path), path, grayscale)
+                images[key] = self.pixel_cache.decode_and_store(
+                    image, image_size(image))
+        return images, [im.shape[:2] for im in images.values()]
+
     def transform(self, results: dict) -> dict:
         """Load both images of the pair (or their bytes and sizes).
 
@@ -127,9 +154,12 @@ class LoadPairedImages(BaseTransform):
             and ``decode_on_device``), ``img_shape`` and ``ori_shape``
             added.
         """
-        loaded, (rgb_shape, ir_shape) = (
-            self._decoded(results) if self.decode == 'full' else
-            self._encoded(results))
+        if self.pixel_cache:
+            loaded, (rgb_shape, ir_shape) = self._cached(results)
+        elif self.decode == 'full':
+            loaded, (rgb_shape, ir_shape) = self._decoded(results)
+        else:
+            loaded, (rgb_shape, ir_shape) = self._encoded(results)
         if rgb_shape != ir_shape:
             raise ValueError(
                 f'RGB and IR images of a pair must be pixel-aligned, but '
@@ -147,5 +177,6 @@ class LoadPairedImages(BaseTransform):
         return (f'{self.__class__.__name__}('
                 f'ir_color_type={self.ir_color_type!r}, '
                 f'decode={self.decode!r}, '
+                f'pixel_cache={self._cache_folder!r}, '
                 f'imdecode_backend={self.imdecode_backend!r}, '
                 f'backend_args={self.backend_args!r})')
