@@ -38,7 +38,7 @@ if not (out / 'pipeline.json').is_file():
 step = json.loads((out / 'step.json').read_text())
 pipe = json.loads((out / 'pipeline.json').read_text())
 need = batch / step['step']
-print(f'step rate (batch {batch}, bf16): {need:.0f} pairs/s')
+print(f'step rate (batch {batch}, bf16): {need:.1f} pairs/s')
 for workers, rate in pipe['workers'].items():
     print(f'CPU path, {workers} workers: {rate:.0f} pairs/s, keeps up: '
           f'{rate >= need} ({rate / need:.2f}x)')

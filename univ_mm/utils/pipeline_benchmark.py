@@ -350,13 +350,13 @@ def report(result: dict) -> str:
         'pairs/s',
         f"{'ms per pair':<16}" + ''.join(f'{s:>12}' for s in STAGES) +
         f"{'total':>10}"]
-    lines.append('pixel cache: ' + ', '.join(
-        f'{name} {rate:.1f} pairs/s per core ({rate / release:.2f}x '
-        'release-style)' for name, rate in result['cache'].items()))
     for name, stages in result['stages'].items():
         lines.append(f'{name:<16}' + ''.join(
             f'{stages[s] * 1e3:>12.2f}' for s in STAGES) +
             f'{sum(stages.values()) * 1e3:>10.2f}')
+    lines.append('pixel cache: ' + ', '.join(
+        f'{name} {rate:.1f} pairs/s per core ({rate / release:.2f}x '
+        'release-style)' for name, rate in result['cache'].items()))
     for name, score in result['psnr'].items():
         lines.append(f"PSNR vs {name} (same box, median of "
                      f"{score['boxes']} boxes): RGB {score['rgb']:.1f} dB, "
