@@ -27,9 +27,10 @@ SCALE = 40
 MIN_PSNR = 32.0
 #: On-device path (torchvision decode + roi_align, float) against the CPU
 #: pipeline with full decoding (uint8), in 0-255 pixel units: the same
-#: decoder and sampling, so only the CPU path's rounding (measured: mean
-#: 0.25, max 0.50).
-DEVICE_MEAN_TOLERANCE, DEVICE_MAX_TOLERANCE = 0.3, 0.6
+#: decoder and sampling, so only the CPU path's rounding to uint8, with
+#: cv2.resize's 11-bit fixed-point weights for boxes at least the output
+#: (measured: mean 0.27, max 0.75; cv2.warpAffine alone: 0.25, 0.50).
+DEVICE_MEAN_TOLERANCE, DEVICE_MAX_TOLERANCE = 0.3, 0.8
 
 
 def pipeline(decode_mode: str, scale: int = SCALE) -> Compose:
