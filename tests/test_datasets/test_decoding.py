@@ -112,6 +112,23 @@ def test_resample_box_geometry():
     out = resample_box(half, (10, 4, 30, 24), (10, 10), reduction=2)
     expected = 10 + (np.arange(10) + 0.5) * 2 - 0.5
     np.testing.assert_allclose(out[0], expected, atol=0.05)
+    # a box larger than the output at full size (cv2.resize): same points
+    out = resample_box(x, (7, 3, 37, 33), (12, 12))
+    np.testing.assert_allclose(out[0], 7 + (np.arange(12) + 0.5) * 2.5 - 0.5,
+                               atol=0.05)
+
+
+def test_fast_decoding_is_faithful(pairs):
+    for path, gray in ((pairs[0]['rgb_path'], False),
+                       (pairs[0]['ir_path'], True)):
+        exact, _ = decode(encoded(path, gray), SHAPE)
+        fast, _ = decode(encoded(path, gray)._replace(fast=True), SHAPE)
+        assert fast.shape == exact.shape
+        assert (fast != exact).any()  # the fast paths did run
+        assert psnr(fast, exact) > MIN_PSNR
+    with pytest.raises(ValueError, match="fast_jpeg needs decode='crop'"):
+        LoadPairedImages(ir_color_type='grayscale', decode='device',
+                         fast_jpeg=True)
 
 
 def test_device_path_on_cpu_matches_the_cpu_pipeline(pairs):
