@@ -63,3 +63,32 @@ def test_readme_command_with_held_out_pairs_runs():
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'input pipeline' in result.stdout
+
+
+def test_pipeline_mode_runs(tmp_path):
+    out = tmp_path / 'pipeline.json'
+    command = [
+        sys.executable, 'tools/analysis/benchmark_pretrain.py',
+        'configs/pretrain/univ_vit-t_synthetic-demo.py', '--pipeline',
+        '--pairs', '3', '--repeats', '1', '--workers', '1',
+        '--worker-batches', '1', '--out', str(out), '--cfg-options',
+        'model.backbone.img_size=64', 'model.teacher.img_size=64',
+        'train_dataloader.batch_size=2',
+        'train_dataloader.dataset.pipeline.0.decode=crop',
+        'train_dataloader.dataset.pipeline.1.scale=64']
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for line in ('pairs/s per core: ours', 'speed-up', 'ms per pair',
+                 'pixel cache: first pass', 'steady state',
+                 'PSNR vs release-style', 'PSNR vs full decode',
+                 'consumes', 'CPU cores per GPU', 'device decode path',
+                 '1 workers'):
+        assert line in result.stdout, line
+    figures = json.loads(out.read_text())
+    assert set(figures['rates']) == {
+        'ours', 'ours, full decode', 'ours, device decode (CPU part)',
+        'release-style'}
+    assert set(figures['stages']['ours']) == {
+        'read', 'decode', 'crop/resize', 'flip', 'pack'}
+    assert figures['pairs'] == 3 and figures['shape'] == [512, 640]
+    assert figures['gflop_per_pair'] > 0

@@ -20,6 +20,7 @@ from mmengine.runner import Runner
 
 from univ_mm.datasets import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
+from univ_mm.utils import pipeline_benchmark
 from univ_mm.utils.cli import add_runner_arguments, load_config
 from univ_mm.utils.profiling import (
     count_flops,
@@ -51,6 +52,7 @@ def parse_args() -> argparse.Namespace:
                         help='size of the generated pairs (default: '
                         'FLIR/KAIST-like 512x640)')
     parser.add_argument('--out', type=Path, help='also write JSON here')
+    pipeline_benchmark.add_arguments(parser)
     add_runner_arguments(parser)
     return parser.parse_args()
 
@@ -153,6 +155,13 @@ def transform_times(cfg, samples: int = 20) -> dict[str, float]:
             for t, total in zip(transforms, totals, strict=True)}
 
 
+def flops_per_pair(cfg) -> int:
+    """FLOPs of one training step on one pair (counted on the CPU)."""
+    model, optim_wrapper = build(cfg, torch.device('cpu'))
+    data = fake_batch(model, 1, model.backbone.patch_embed.init_input_size[0])
+    return count_flops(step_parts(model, optim_wrapper, data)['step'])
+
+
 def measure(cfg, args: argparse.Namespace) -> dict:
     """Every number of the report, in seconds, bytes and pairs/second."""
     device = torch.device(args.device)
@@ -216,6 +225,9 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args)
     init_default_scope('univ_mm')
+    if args.pipeline:
+        pipeline_benchmark.main(cfg, args, flops_per_pair(cfg))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if args.synthetic:
             sources = ['SYNTH_DAY', 'SYNTH_NIGHT']

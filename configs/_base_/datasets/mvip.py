@@ -3,8 +3,17 @@ dataset_type = 'MVIPDataset'
 data_root = 'data/MVIP'
 train_pipeline = [
     # IR stays one channel through the augmentation; the data preprocessor
-    # broadcasts it to 3 identical channels when it normalises
-    dict(type='LoadPairedImages', ir_color_type='grayscale'),
+    # broadcasts it to 3 identical channels when it normalises. decode='crop'
+    # reads bytes and headers here; the crop decodes only what its box needs
+    # (JPEGs at 1/2, 1/4, 1/8 while the box stays >= 224 px), fast_jpeg with
+    # libjpeg-turbo's fast IDCT and chroma upsampling (README, Performance).
+    # For decoding on the GPU: decode='device' without fast_jpeg, and
+    # model.data_preprocessor.decode_on_device=True
+    dict(
+        type='LoadPairedImages',
+        ir_color_type='grayscale',
+        decode='crop',
+        fast_jpeg=True),
     # one crop box (side 40-100 %, aspect kept) and one flip for both images
     dict(type='PairedRandomResizedCrop', scale=224, side_range=(0.4, 1.0)),
     dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),
@@ -29,7 +38,7 @@ train_dataloader = dict(
 # whole image of each held-out pair, resized (a crop box of side 100 % is
 # the whole image; no flip)
 val_pipeline = [
-    dict(type='LoadPairedImages', ir_color_type='grayscale'),
+    dict(type='LoadPairedImages', ir_color_type='grayscale', decode='crop'),
     dict(type='PairedRandomResizedCrop', scale=224, side_range=(1.0, 1.0)),
     dict(type='PackPairedInputs'),
 ]

@@ -8,6 +8,9 @@ from mmengine.structures import BaseDataElement
 
 from univ_mm.registry import TRANSFORMS
 
+#: What the data preprocessor needs to decode a pair on the device.
+DEVICE_META_KEYS = {'crop_bbox', 'img_shape'}
+
 
 def image_to_tensor(img: np.ndarray) -> torch.Tensor:
     """Turn an ``(H, W)`` or ``(H, W, C)`` array into a ``(C, H, W)`` tensor.
@@ -38,7 +41,10 @@ class PackPairedInputs(BaseTransform):
     (uint8) and channel order (BGR; the data preprocessor converts and
     normalises), and ``data_samples`` is a
     :class:`mmengine.structures.BaseDataElement` whose metainfo holds those
-    of ``meta_keys`` that are present in the results.
+    of ``meta_keys`` that are present in the results. With
+    ``decode_on_device`` set, ``rgb`` and ``ir`` are the JPEG files' bytes
+    instead, and the metainfo must hold ``crop_bbox`` and ``img_shape``
+    for the data preprocessor (and ``flip_direction`` to flip).
 
     Args:
         meta_keys (Sequence[str]): Keys copied into the metainfo. Defaults
@@ -63,13 +69,25 @@ class PackPairedInputs(BaseTransform):
         Returns:
             dict: ``inputs`` (``rgb``, ``ir`` tensors) and ``data_samples``.
         """
+        metainfo = {k: results[k] for k in self.meta_keys if k in results}
+        if results.get('decode_on_device'):
+            missing = DEVICE_META_KEYS - metainfo.keys()
+            if missing:
+                raise KeyError(
+                    f'{self.__class__.__name__}: decoding on the device needs '
+                    f'{sorted(missing)} in the metainfo; add them to '
+                    f'meta_keys, and PairedRandomResizedCrop to the '
+                    f'pipeline.')
+            encoded = results['encoded']
+            return {'inputs': {'rgb': encoded['img'].data,
+                               'ir': encoded['ir_img'].data},
+                    'data_samples': BaseDataElement(metainfo=metainfo)}
         missing = [k for k in ('img', 'ir_img') if k not in results]
         if missing:
             raise KeyError(f'{self.__class__.__name__} needs {missing}; '
                            f'put LoadPairedImages earlier in the pipeline.')
         inputs = {'rgb': image_to_tensor(results['img']),
                   'ir': image_to_tensor(results['ir_img'])}
-        metainfo = {k: results[k] for k in self.meta_keys if k in results}
         return {'inputs': inputs,
                 'data_samples': BaseDataElement(metainfo=metainfo)}
 

@@ -8,6 +8,8 @@ from mmcv.transforms.utils import cache_randomness
 
 from univ_mm.registry import TRANSFORMS
 
+from .decoding import decode_box, resample_box
+
 
 @TRANSFORMS.register_module()
 class PairedRandomResizedCrop(BaseTransform):
@@ -17,12 +19,22 @@ class PairedRandomResizedCrop(BaseTransform):
     fraction ``s ~ U(side_range)``, take a box of ``round(s * H)`` by
     ``round(s * W)`` pixels (the aspect ratio of the image is kept), place
     it uniformly at random, cut the *same* box out of every key and resize
-    it to ``scale``. Random numbers come from NumPy's global generator, so
-    MMEngine's seeding makes them reproducible.
+    it to ``scale`` (output pixel centres spread evenly over the box, see
+    :func:`~univ_mm.datasets.transforms.decoding.resample_box`). Random
+    numbers come from NumPy's global generator, so MMEngine's seeding makes
+    them reproducible.
 
-    Required keys: ``keys``. Modified keys: ``keys``, ``img_shape``. Added
-    keys: ``crop_bbox`` (``x1, y1, x2, y2`` in pixels of the input, ``x2``
-    and ``y2`` exclusive: the crop is ``img[y1:y2, x1:x2]``).
+    The images are either decoded already or still ``encoded``
+    (``LoadPairedImages(decode='crop')``): then the box is drawn from the
+    header's ``ori_shape`` with the same random numbers, and each image is
+    decoded at the smallest JPEG scale (1, 1/2, 1/4, 1/8) at which the box
+    is still at least ``scale``. With ``decode_on_device`` set, only the
+    box is drawn; the data preprocessor decodes and resamples it.
+
+    Required keys: ``keys`` (or ``encoded`` and ``ori_shape``). Modified
+    keys: ``keys``, ``img_shape``. Added keys: ``crop_bbox`` (``x1, y1, x2,
+    y2`` in pixels of the input, ``x2`` and ``y2`` exclusive: the crop is
+    ``img[y1:y2, x1:x2]``).
 
     Args:
         scale (int | tuple[int, int]): Output size, an int for a square or
@@ -65,6 +77,8 @@ class PairedRandomResizedCrop(BaseTransform):
 
     def _common_size(self, results: dict) -> tuple[int, int]:
         """Height and width shared by all keys; raise when they differ."""
+        if 'encoded' in results:  # LoadPairedImages checked the headers
+            return results['ori_shape']
         missing = [k for k in self.keys if k not in results]
         if missing:
             raise KeyError(f'{self.__class__.__name__}: keys {missing} are '
@@ -79,19 +93,27 @@ class PairedRandomResizedCrop(BaseTransform):
         """Crop and resize every key with one shared random box.
 
         Args:
-            results (dict): Holds the images named by ``keys``.
+            results (dict): Holds the images named by ``keys``, or their
+                ``encoded`` bytes.
 
         Returns:
-            dict: ``results`` with the images replaced, ``img_shape`` set to
+            dict: ``results`` with the images replaced (with
+            ``decode_on_device``: still encoded), ``img_shape`` set to
             ``(h, w)`` of the output and ``crop_bbox`` added.
         """
-        x1, y1, x2, y2 = self._random_box(*self._common_size(results))
+        box = self._random_box(*self._common_size(results))
+        results['img_shape'] = self.scale[::-1]
+        results['crop_bbox'] = box
+        if results.get('decode_on_device'):
+            return results
+        encoded = results.pop('encoded', None)
         for key in self.keys:
-            results[key] = mmcv.imresize(
-                results[key][y1:y2, x1:x2], self.scale,
-                interpolation=self.interpolation)
-        results['img_shape'] = results[self.keys[0]].shape[:2]
-        results['crop_bbox'] = (x1, y1, x2, y2)
+            if encoded is None:
+                results[key] = resample_box(results[key], box, self.scale,
+                                            interpolation=self.interpolation)
+            else:
+                results[key] = decode_box(encoded[key], results['ori_shape'],
+                                          box, self.scale, self.interpolation)
         return results
 
     def __repr__(self) -> str:
@@ -106,7 +128,9 @@ class PairedRandomFlip(RandomFlip):
 
     The flip decision and direction are drawn once by ``RandomFlip`` and
     applied to ``img`` (and boxes, maps... as ``RandomFlip`` does) and to
-    every key of ``extra_keys``.
+    every key of ``extra_keys``. With ``decode_on_device`` set, only the
+    decision is recorded (``flip``, ``flip_direction``); the data
+    preprocessor flips the decoded images.
 
     Args:
         prob (float | list[float]): Flip probability, as in ``RandomFlip``.
@@ -131,6 +155,8 @@ class PairedRandomFlip(RandomFlip):
 
     def _flip(self, results: dict) -> None:
         """Flip ``img`` (and annotations), then every extra key."""
+        if results.get('decode_on_device'):
+            return
         super()._flip(results)
         for key in self.extra_keys:
             results[key] = mmcv.imflip(
