@@ -5,7 +5,6 @@ Files: ``.pth``/``.bin`` through :func:`univ_mm.utils.load_checkpoint_safely`
 runs code), a Hugging Face ``save_pretrained`` folder, or a URL (fetched
 once into torch's hub cache, then read as a local file).
 """
-import argparse
 import json
 import math
 import re
@@ -78,9 +77,8 @@ def read_checkpoint(path: str | Path) -> dict:
             raise FileNotFoundError(f'checkpoint {path} does not exist')
         return safetensors.torch.load_file(path)
     # training checkpoints of MAE, DeiT, DINO and UNIP keep their command
-    # line as an argparse.Namespace: plain attributes, nothing runs
-    with torch.serialization.safe_globals([argparse.Namespace]):
-        return load_checkpoint_safely(path)
+    # line as an argparse.Namespace, which the safe loader allows
+    return load_checkpoint_safely(path)
 
 
 def download(url: str) -> Path:
