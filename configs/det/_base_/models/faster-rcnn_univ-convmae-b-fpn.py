@@ -9,11 +9,7 @@ _base_ = './faster-rcnn_vit-b-p16-sfp.py'
 # univ_mm export of configs/pretrain/univ_convmae-b_mvip.py; override with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 univ_checkpoint = 'checkpoints/UNIV_checkpoint.pth'
-# teacher-init baseline: the ConvMAE-B ImageNet-1k release UNIV starts from
-# (replacing the ViT base's, which reads MMPretrain's MAE with a prefix)
-teacher_init_cfg = dict(
-    _delete_=True, type='Pretrained',
-    checkpoint='checkpoints/convmae_base.pth')
+# teacher-initialised twins: configs/det/baselines/*convmae-b-fpn_*.py
 model = dict(
     backbone=dict(
         _delete_=True,

@@ -1,9 +1,10 @@
-# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN,
-# 12 epochs on M3FD visible, 6 classes
+# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN
+# on the ViT configs' protocol (PAD's FLIR recipe counted in epochs, 2 images
+# per iteration, 12 epochs): M3FD visible, 6 classes
 _base_ = [
     './_base_/models/faster-rcnn_univ-convmae-b-fpn.py',
     './_base_/datasets/m3fd-rgb.py',
-    './_base_/schedules/adamw-ld0.7_12e.py',
+    './_base_/schedules/adamw-ld0.7_1xb2-12e.py',
     './_base_/default_runtime.py',
 ]
 model = dict(
