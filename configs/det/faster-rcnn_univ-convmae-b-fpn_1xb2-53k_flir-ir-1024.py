@@ -9,6 +9,8 @@ _base_ = [
     './_base_/schedules/adamw-ld0.7_1xb2-53k.py',
     './_base_/default_runtime.py',
 ]
+optim_wrapper = dict(
+    paramwise_cfg=dict(custom_keys=_base_.convmae_norms_no_decay))
 model = dict(roi_head=dict(bbox_head=dict(num_classes=3)))
 # PAD: a checkpoint every 10,000 iterations, one kept; a log line every 100
 default_hooks = dict(

@@ -27,3 +27,12 @@ model = dict(
         in_channels=[256, 384, 768, 768],
         out_channels=256,
         num_outs=5))
+# PAD's weight-decay rule (detectron2's weight_decay_norm=0; the schedules'
+# custom_keys name the ViT's norms) on ConvMAE's modules: no decay on its
+# LayerNorms and on the BatchNorm of its stride-32 branch. The configs add it
+# with optim_wrapper = dict(paramwise_cfg=dict(custom_keys=...)).
+convmae_norms_no_decay = {
+    key: dict(decay_mult=0.0)
+    for key in ('.norm1', '.norm2', '.patch_embed1.norm',
+                '.patch_embed2.norm', '.patch_embed3.norm', 'backbone.fpn.1.')
+}
