@@ -1,4 +1,6 @@
 """Tiny model configs that build in milliseconds on CPU."""
+#: The backbone initialisations of the baseline twins.
+BASELINE_INITS = 'configs/seg/_base_/baseline_inits.py'
 #: A 2-layer ViT small enough for unit tests.
 TINY_ARCH = dict(embed_dims=32, num_layers=2, num_heads=2,
                  feedforward_channels=64)
@@ -18,16 +20,26 @@ def tiny_univ(**overrides) -> dict:
     return cfg
 
 
-def assert_only_init_differs(twin_path, univ_path) -> None:
+def assert_only_init_differs(twin_path, univ_path, init_key=None) -> None:
     """A baseline twin config equals its UNIV config but for the backbone's
     ``init_cfg``, which is the UNIV one updated with the twin's baseline
-    (``<init>_vit_b`` of ``configs/seg/_base_/baseline_inits.py``)."""
+    (an entry of ``configs/seg/_base_/baseline_inits.py``).
+
+    Args:
+        twin_path (Path): The twin config.
+        univ_path (Path): The UNIV config it mirrors.
+        init_key (str, optional): Its entry of ``baseline_inits.py``.
+            Defaults to ``<init>_vit_b``, ``<init>`` read from the twin's
+            name.
+    """
     from mmengine.config import Config
     twin, univ = Config.fromfile(twin_path), Config.fromfile(univ_path)
     init = twin_path.name.split('_')[1].split('-')[0]
+    init_key = init_key or f'{init}_vit_b'
     assert twin.model.backbone.init_cfg == dict(
-        univ.model.backbone.init_cfg, **twin[f'{init}_vit_b'])
+        univ.model.backbone.init_cfg, **twin[init_key])
+    inits = Config.fromfile(BASELINE_INITS).keys()
     twin, univ = twin.to_dict(), univ.to_dict()
     twin['model']['backbone'].pop('init_cfg')
     univ['model']['backbone'].pop('init_cfg')
-    assert {k: v for k, v in twin.items() if not k.endswith('_vit_b')} == univ
+    assert {k: v for k, v in twin.items() if k not in inits} == univ

@@ -1,9 +1,11 @@
-"""The ConvMAE detection configs: build, twins, one training step."""
+"""The ConvMAE detection configs: the ViT configs' protocols on ConvMAE's
+four maps + FPN, their teacher twins, one training step."""
 import math
 from pathlib import Path
 
 import pytest
 import torch
+from helpers import assert_only_init_differs
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -11,7 +13,9 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from test_train_eval import TINY_MODEL, data_name, shrink
 
-CONFIGS = sorted(Path('configs/det').glob('*convmae*.py'))
+DET = Path('configs/det')
+CONFIGS = sorted(DET.glob('*convmae*.py'))
+TWINS = sorted((DET / 'baselines').glob('*convmae*.py'))
 #: The tiny ConvMAE and an FPN over its four maps.
 TINY_CONVMAE = {**TINY_MODEL, 'model.backbone.arch': 'tiny',
                 'model.neck.in_channels': [16, 24, 32, 32]}
@@ -23,24 +27,66 @@ def build(cfg: Config) -> torch.nn.Module:
         return MODELS.build(cfg.model)
 
 
-def test_univ_and_teacher_configs_for_every_vit_config():
-    vit = {p.name.split('_', 2)[2] for p in Path('configs/det').glob(
+def vit_counterpart(path: Path) -> Path:
+    """The ViT config of the same dataset and protocol."""
+    return DET / path.name.replace('univ-convmae-b-fpn',
+                                   'univ-vit-b-p16-sfp')
+
+
+def test_univ_config_for_every_vit_config_and_a_teacher_twin_each():
+    vit = {p.name.split('_', 2)[2] for p in DET.glob(
         'faster-rcnn_univ-vit-b*.py')}
     assert {p.name for p in CONFIGS} == {
-        f'faster-rcnn_{init}convmae-b-fpn_{rest}' for rest in vit
-        for init in ('univ-', '')}
+        f'faster-rcnn_univ-convmae-b-fpn_{rest}' for rest in vit}
+    assert {p.name for p in TWINS} == {
+        f'faster-rcnn_convmae-b-fpn_{rest}' for rest in vit}
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
-def test_config_builds_with_the_four_maps(path):
-    cfg = Config.fromfile(path)
-    release = 'UNIV_checkpoint' if '_univ-' in path.name else 'convmae_base'
+def test_config_carries_the_vit_protocol_on_the_four_maps(path):
+    cfg, vit = Config.fromfile(path), Config.fromfile(vit_counterpart(path))
+    for key in ('param_scheduler', 'train_cfg', 'default_hooks',
+                'randomness', 'auto_scale_lr', 'train_dataloader',
+                'test_dataloader', 'test_evaluator', 'log_processor'):
+        assert cfg[key] == vit[key], key
+    for key in ('data_preprocessor', 'rpn_head', 'roi_head'):
+        assert cfg.model[key] == vit.model[key], key
+    # PAD's optimiser; its no-decay keys on ConvMAE's norms as well
+    keys = cfg.optim_wrapper.paramwise_cfg.pop('custom_keys')
+    vit_keys = vit.optim_wrapper.paramwise_cfg.pop('custom_keys')
+    assert cfg.optim_wrapper == vit.optim_wrapper
+    assert keys == {**vit_keys, **cfg.convmae_norms_no_decay}
     init = cfg.model.backbone.init_cfg
-    assert release in init.checkpoint and 'prefix' not in init
+    assert 'UNIV_checkpoint' in init.checkpoint and 'prefix' not in init
     assert cfg.model.neck.in_channels == [256, 384, 768, 768]
     model = build(cfg)
     features = model.extract_feat(torch.randn(1, 3, 64, 64))
     assert [f.shape[-1] for f in features] == [16, 8, 4, 2, 1]
+
+
+def test_no_weight_decay_on_convmaes_norms():
+    cfg = Config.fromfile(CONFIGS[0])
+    model = build(cfg)
+    cfg.optim_wrapper.type = 'OptimWrapper'  # AMP needs a GPU
+    with DefaultScope.overwrite_default_scope('univ_mm'):
+        wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    decay = {group['param_name']: group['weight_decay']
+             for group in wrapper.optimizer.param_groups}
+    for name in ('backbone.blocks1.0.norm1.weight',
+                 'backbone.blocks3.1.norm2.bias',
+                 'backbone.patch_embed3.norm.weight',
+                 'backbone.fpn.1.weight', 'backbone.pos_embed'):
+        assert decay[name] == 0.0, name
+    for name in ('backbone.blocks3.1.attn.qkv.weight',
+                 'backbone.blocks3.1.attn.qkv.bias', 'backbone.fpn.0.weight',
+                 'neck.fpn_convs.0.conv.weight'):
+        assert decay[name] == 0.1, name
+
+
+@pytest.mark.parametrize('path', TWINS, ids=lambda p: p.stem)
+def test_teacher_twin_differs_only_in_the_backbone_init(path):
+    assert_only_init_differs(path, DET / path.name.replace(
+        'convmae-b', 'univ-convmae-b'), 'convmae_b')
 
 
 def test_one_training_step(converted, tmp_path):

@@ -22,7 +22,7 @@ from mmengine.registry import PARAM_SCHEDULERS, DefaultScope
 
 DET = Path('configs/det')
 CONFIGS = sorted(DET.glob('*vit-b*.py'))
-TWINS = sorted((DET / 'baselines').glob('*.py'))
+TWINS = sorted((DET / 'baselines').glob('*vit-b*.py'))
 FLIR = DET / 'faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py'
 NAME = re.compile(r'faster-rcnn_univ-vit-b-p16-sfp_1xb2-(53k|12e)_'
                   r'(flir-ir|flir-aligned-rgb|(m3fd|llvip)-(ir|rgb))-1024\.py')

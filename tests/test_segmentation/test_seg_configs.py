@@ -22,7 +22,7 @@ from univ_mm.models import UNIVVisionTransformer
 
 SEG = Path('configs/seg')
 CONFIGS = sorted(SEG.glob('*vit-b*.py'))
-TWINS = sorted((SEG / 'baselines').glob('*.py'))
+TWINS = sorted((SEG / 'baselines').glob('*vit-b*.py'))
 NAME = re.compile(r'(?P<algo>upernet-llfpn|upernet|linear-probe)_'
                   r'(?P<init>[a-z]+)-vit-b_(?P<gpus>\d)xb(?P<batch>\d)-'
                   r'(?P<schedule>[\d.]+k)_(?P<data>[a-z-]+)-512x512\.py')

@@ -30,3 +30,7 @@ ibot_vit_b = dict(
 unip_vit_b = dict(
     type='Pretrained',
     checkpoint='checkpoints/mae_large_layer18_distill_unip_base_100ep_infmix.pth')
+# ConvMAE-B, IN-1k (Alpha-VL/ConvMAE's release, weights under 'model'): the
+# teacher UNIV's ConvMAE-B pre-training starts from, for the twins of the
+# ConvMAE configs (the ViT inits above do not fit UNIVConvMAE)
+convmae_b = dict(type='Pretrained', checkpoint='checkpoints/convmae_base.pth')

@@ -9,11 +9,7 @@ _base_ = './faster-rcnn_vit-b-p16-sfp.py'
 # univ_mm export of configs/pretrain/univ_convmae-b_mvip.py; override with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 univ_checkpoint = 'checkpoints/UNIV_checkpoint.pth'
-# teacher-init baseline: the ConvMAE-B ImageNet-1k release UNIV starts from
-# (replacing the ViT base's, which reads MMPretrain's MAE with a prefix)
-teacher_init_cfg = dict(
-    _delete_=True, type='Pretrained',
-    checkpoint='checkpoints/convmae_base.pth')
+# teacher-initialised twins: configs/det/baselines/*convmae-b-fpn_*.py
 model = dict(
     backbone=dict(
         _delete_=True,
@@ -31,3 +27,12 @@ model = dict(
         in_channels=[256, 384, 768, 768],
         out_channels=256,
         num_outs=5))
+# PAD's weight-decay rule (detectron2's weight_decay_norm=0; the schedules'
+# custom_keys name the ViT's norms) on ConvMAE's modules: no decay on its
+# LayerNorms and on the BatchNorm of its stride-32 branch. The configs add it
+# with optim_wrapper = dict(paramwise_cfg=dict(custom_keys=...)).
+convmae_norms_no_decay = {
+    key: dict(decay_mult=0.0)
+    for key in ('.norm1', '.norm2', '.patch_embed1.norm',
+                '.patch_embed2.norm', '.patch_embed3.norm', 'backbone.fpn.1.')
+}

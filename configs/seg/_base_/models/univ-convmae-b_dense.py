@@ -4,6 +4,7 @@
 # UNIV-init: the authors' UNIV_checkpoint.pth (merged weights under
 # 'student') or a univ_mm export of configs/pretrain/univ_convmae-b_mvip.py:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
+# Teacher-initialised twins: configs/seg/baselines/*convmae-b_*.py.
 # Non-encoder keys (MAE decoder, teacher, final norm) are ignored and listed.
 convmae_backbone = dict(
     type='univ_mm.UNIVConvMAE',
@@ -17,6 +18,3 @@ convmae_backbone = dict(
     norm_cfg=dict(type='SyncBN', requires_grad=True),
     init_cfg=dict(
         type='Pretrained', checkpoint='checkpoints/UNIV_checkpoint.pth'))
-# teacher-init baseline: the ConvMAE-B ImageNet-1k release UNIV starts from
-teacher_init_cfg = dict(
-    type='Pretrained', checkpoint='checkpoints/convmae_base.pth')

@@ -1,0 +1,14 @@
+# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN
+# on the ViT configs' protocol (PAD's FLIR recipe counted in epochs, 2 images
+# per iteration, 12 epochs): LLVIP visible, person
+_base_ = [
+    './_base_/models/faster-rcnn_univ-convmae-b-fpn.py',
+    './_base_/datasets/llvip-rgb.py',
+    './_base_/schedules/adamw-ld0.7_1xb2-12e.py',
+    './_base_/default_runtime.py',
+]
+optim_wrapper = dict(
+    paramwise_cfg=dict(custom_keys=_base_.convmae_norms_no_decay))
+model = dict(
+    data_preprocessor=_base_.rgb_preprocessor,
+    roi_head=dict(bbox_head=dict(num_classes=1)))

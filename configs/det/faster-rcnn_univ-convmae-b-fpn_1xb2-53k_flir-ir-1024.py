@@ -1,0 +1,19 @@
+# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN on
+# FLIR ADAS v1 thermal, 3 classes: PAD's protocol as the ViT config
+# (casiatao/PAD detection/projects/ViTDet/configs/FLIR/
+# mask_rcnn_vitdet_b_12ep_step.py), 2 images per iteration, 53,172
+# iterations, seed 42, layer decay 0.7 over ConvMAE's depths
+_base_ = [
+    './_base_/models/faster-rcnn_univ-convmae-b-fpn.py',
+    './_base_/datasets/flir-ir.py',
+    './_base_/schedules/adamw-ld0.7_1xb2-53k.py',
+    './_base_/default_runtime.py',
+]
+optim_wrapper = dict(
+    paramwise_cfg=dict(custom_keys=_base_.convmae_norms_no_decay))
+model = dict(roi_head=dict(bbox_head=dict(num_classes=3)))
+# PAD: a checkpoint every 10,000 iterations, one kept; a log line every 100
+default_hooks = dict(
+    checkpoint=dict(by_epoch=False, interval=10000, max_keep_ckpts=1),
+    logger=dict(interval=100))
+log_processor = dict(by_epoch=False)

@@ -1,9 +1,0 @@
-# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN,
-# 12 epochs on LLVIP infrared, person
-_base_ = [
-    './_base_/models/faster-rcnn_univ-convmae-b-fpn.py',
-    './_base_/datasets/llvip-ir.py',
-    './_base_/schedules/adamw-ld0.7_12e.py',
-    './_base_/default_runtime.py',
-]
-model = dict(roi_head=dict(bbox_head=dict(num_classes=1)))
