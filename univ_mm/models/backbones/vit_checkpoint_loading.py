@@ -10,14 +10,16 @@ import json
 import math
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import safetensors.torch
 import torch
 from mmengine.logging import print_log
 from torch import Tensor, nn
 
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.utils.checkpoint import (
+    download_checkpoint,
+    load_checkpoint_safely,
+)
 
 from .vit_checkpoint_formats import ConvertedViT, convert_vit, summarise_keys
 
@@ -60,7 +62,7 @@ def read_checkpoint(path: str | Path) -> dict:
         dict: What the file holds (a state dict or a training checkpoint).
     """
     if str(path).startswith(('http://', 'https://')):
-        return read_checkpoint(download(str(path)))
+        return read_checkpoint(download_checkpoint(str(path)))
     if '://' in str(path):  # MMEngine's loaders would unpickle anything
         raise ValueError(f'{path}: give a local path or an http(s) URL; '
                          'other schemes are not read weights-only.')
@@ -81,16 +83,6 @@ def read_checkpoint(path: str | Path) -> dict:
     # line as an argparse.Namespace: plain attributes, nothing runs
     with torch.serialization.safe_globals([argparse.Namespace]):
         return load_checkpoint_safely(path)
-
-
-def download(url: str) -> Path:
-    """Fetch ``url`` once into torch's hub cache, where MMEngine puts it."""
-    path = Path(torch.hub.get_dir(), 'checkpoints',
-                Path(urlparse(url).path).name)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.hub.download_url_to_file(url, str(path))
-    return path
 
 
 def hf_weights_file(folder: Path) -> Path:
