@@ -3,10 +3,15 @@ from pathlib import Path
 
 import pytest
 from mmengine.config import Config
+from mmengine.registry import HOOKS, DefaultScope
+from mmengine.runner import Runner
 
+from univ_mm.engine.hooks import SafeCheckpointHook
 from univ_mm.registry import MODELS, TRANSFORMS
 
 PRETRAIN_CONFIGS = sorted(Path('configs/pretrain').glob('*.py'))
+DOWNSTREAM_CONFIGS = sorted([*Path('configs/seg').glob('*.py'),
+                             *Path('configs/det').glob('*.py')])
 
 
 @pytest.mark.parametrize('path', PRETRAIN_CONFIGS, ids=lambda p: p.name)
@@ -48,3 +53,22 @@ def test_official_recipe():
     assert (loss.threshold, loss.temperature) == (0.6, 0.04)
     lora = cfg.model.backbone.lora_cfg
     assert (lora.r, lora.lora_alpha, lora.lora_dropout) == (8, 32, 0.1)
+
+
+def test_a_plain_runner_gets_the_safe_checkpoint_hook(tmp_path):
+    """Without tools/train.py, MMEngine's own Runner.from_cfg."""
+    cfg = Config.fromfile('configs/pretrain/univ_vit-t_synthetic-demo.py')
+    cfg.work_dir = str(tmp_path)
+    runner = Runner.from_cfg(cfg)
+    assert [type(h) for h in runner.hooks
+            if h.__class__.__name__.endswith('CheckpointHook')] == [
+                SafeCheckpointHook]
+
+
+@pytest.mark.parametrize('path', DOWNSTREAM_CONFIGS, ids=lambda p: p.name)
+def test_downstream_configs_name_the_safe_checkpoint_hook(path):
+    """What the runner builds in the config's scope (mmseg, mmdet)."""
+    cfg = Config.fromfile(path)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        hook = HOOKS.build(cfg.default_hooks.checkpoint)
+    assert type(hook) is SafeCheckpointHook

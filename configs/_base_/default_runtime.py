@@ -7,8 +7,9 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3,
-                    save_last=True),
+    # MMEngine's CheckpointHook, but pruning only after the new save
+    checkpoint=dict(type='univ_mm.SafeCheckpointHook', interval=10,
+                    max_keep_ckpts=3, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 custom_hooks = [

@@ -1,5 +1,6 @@
 """PCCLDistillationHook: teacher guard and merged-backbone export."""
 import logging
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +11,8 @@ from mmengine.logging import MessageHub
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
-from univ_mm.engine.hooks import PCCLDistillationHook
+from univ_mm.engine.hooks import PCCLDistillationHook, SafeCheckpointHook
+from univ_mm.engine.hooks.pccl_distillation_hook import _remember_best_exports
 from univ_mm.registry import MODELS
 
 
@@ -99,6 +101,44 @@ def test_exports_follow_the_keep_count_and_keep_the_best(tmp_path):
         if iteration == 4:  # MMEngine records a new best before saving it
             hub.update_info('best_ckpt', str(tmp_path / 'best_iter_4.pth'))
         (tmp_path / f'univ_backbone_iter_{iteration}.pth').touch()
-        hook._prune_exports(runner, iteration)
+        _remember_best_exports(runner, iteration)
+        hook._prune_exports(runner)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         'univ_backbone_iter_4.pth', 'univ_backbone_iter_8.pth']
+
+
+class SavingRunner(SimpleNamespace):
+    """A fake runner whose save calls the export hook, then notes what is on
+    disk (what a kill during the write would leave), then writes."""
+
+    def save_checkpoint(self, out_dir, filename, *args, meta, **kwargs):
+        step = int(filename.split('_')[1].split('.')[0])
+        self.hooks[1].before_save_checkpoint(
+            self, dict(meta=dict(iter=step, epoch=0)))
+        self.during_saves.append(sorted(p.name for p in Path(
+            out_dir).iterdir() if p.suffix == '.pth'))
+        (Path(out_dir) / filename).write_bytes(b'checkpoint')
+
+
+@pytest.mark.parametrize('keep', [1, 2, 3])
+def test_nothing_is_pruned_before_the_new_checkpoint_is_saved(tmp_path,
+                                                             keep):
+    runner = SavingRunner(**vars(fake_runner(tmp_path)), during_saves=[])
+    runner.hooks = [SafeCheckpointHook(by_epoch=False, max_keep_ckpts=keep),
+                    PCCLDistillationHook()]
+    runner.hooks[0].before_train(runner)
+    for step in range(1, 6):
+        runner.hooks[1].before_train_iter(runner, step - 1)
+        runner.hooks[0]._save_checkpoint_with_step(runner, step, meta={})
+    runner.hooks[1].after_train(runner)
+
+    def saved(steps):
+        return sorted([f'iter_{s}.pth' for s in steps] +
+                      [f'univ_backbone_iter_{s}.pth' for s in steps])
+
+    for step, on_disk in enumerate(runner.during_saves, start=1):
+        kept = range(max(1, step - keep), step)
+        new_export = f'univ_backbone_iter_{step}.pth'
+        assert on_disk == sorted([*saved(kept), new_export]), step
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if p.suffix == '.pth') == saved(range(6 - keep, 6))

@@ -131,6 +131,7 @@ def test_kill_while_saving_with_one_kept_checkpoint_loses_nothing(
     train(work, options, config=faulty, expect_kill=True)
     assert latest_checkpoint(work) == work / 'iter_2.pth'
     assert lora(work / 'iter_2.pth')
+    assert (work / 'univ_backbone_iter_2.pth').is_file()
     result = train(work, options, '--resume')
     assert 'iter_2.pth' in result.stdout
     left = sorted(p.name for p in work.iterdir() if p.is_file() and

@@ -1,7 +1,9 @@
 """Safe loading, atomic saving."""
 import os
 import pickle
+import shutil
 
+import mmengine.runner.checkpoint as mmengine_checkpoint
 import numpy as np
 import pytest
 import torch
@@ -92,12 +94,52 @@ def test_config_text_in_meta_is_dropped_never_run(tmp_path):
     assert not marker.exists()
 
 
-def test_remote_loaders_drop_config_text_too():
-    http = CheckpointLoader._get_checkpoint_loader('https://host/a.pth')
-    assert http.__wrapped__.__name__ == 'load_from_http'
+@pytest.fixture
+def serve(tmp_path, monkeypatch):
+    """Make every download copy the file ``serve(path)`` names, offline."""
+    monkeypatch.setattr(torch.hub, 'get_dir', lambda: str(tmp_path / 'hub'))
+    served = {}
+
+    def fetch(url, destination):
+        shutil.copy(served['path'], destination)
+
+    monkeypatch.setattr(torch.hub, 'download_url_to_file', fetch)
+    return lambda path: served.update(path=path)
+
+
+@pytest.mark.parametrize('url', ['https://example.org/evil.pth',
+                                 'torchvision://evil'])
+def test_url_payload_is_refused_and_never_runs(tmp_path, serve, monkeypatch,
+                                               url):
+    """MMEngine's http loader (behind torchvision://, open-mmlab://,
+    mmcls:// too) would unpickle the payload: ours refuses it."""
+    monkeypatch.setattr(mmengine_checkpoint, 'get_torchvision_models',
+                        lambda: dict(evil='https://example.org/evil.pth'))
+    marker = tmp_path / 'payload-ran'
+    serve(tmp_path / 'evil.pth')
+    torch.save(dict(state_dict={}, extra=Payload(str(marker))),
+               tmp_path / 'evil.pth')
+    with pytest.raises(RuntimeError,
+                       match='https://example.org/evil.pth: refusing'):
+        CheckpointLoader.load_checkpoint(url)
+    assert not marker.exists()
+
+
+def test_url_checkpoint_loads_weights_only_without_config_text(tmp_path,
+                                                               serve):
+    serve(save_atomically(dict(state_dict=dict(w=torch.ones(1)), meta=dict(
+        config='x', iter=1)), tmp_path / 'ckpt.pth'))
+    loaded = CheckpointLoader.load_checkpoint('https://example.org/c.pth')
+    assert loaded['meta'] == dict(iter=1)
+    assert (tmp_path / 'hub' / 'checkpoints' / 'c.pth').is_file()
+
+
+def test_other_remote_loaders_drop_config_text():
+    pavi = CheckpointLoader._get_checkpoint_loader('pavi://a.pth')
+    assert pavi.__wrapped__.__name__ == 'load_from_pavi'
     served = _without_config_text(
         lambda filename, map_location: dict(meta=dict(config='x', iter=1)))
-    assert served('https://host/a.pth', 'cpu') == dict(meta=dict(iter=1))
+    assert served('pavi://a.pth', 'cpu') == dict(meta=dict(iter=1))
 
 
 def test_empty_history_buffer_loads_weights_only(tmp_path):

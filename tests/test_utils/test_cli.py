@@ -3,6 +3,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from univ_mm.utils import cli
 from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.cli import (
     resume_checkpoint,
@@ -30,12 +31,29 @@ def test_amp_switches_on_and_none_keeps_the_config():
         amp_config().optim_wrapper
 
 
-def test_checkpoint_hook_is_replaced_by_the_safe_one():
+@pytest.fixture
+def logged(monkeypatch):
+    """What univ_mm.utils.cli logs."""
+    lines = []
+    monkeypatch.setattr(cli, 'print_log',
+                        lambda msg, **kwargs: lines.append(msg))
+    return lines
+
+
+def test_checkpoint_hook_is_replaced_by_the_safe_one(logged):
     cfg = Config(dict(default_hooks=dict(checkpoint=dict(
         type='CheckpointHook', interval=1, max_keep_ckpts=1))))
     hook = use_safe_checkpoint_hook(cfg).default_hooks.checkpoint
     assert hook == dict(type='univ_mm.SafeCheckpointHook', interval=1,
                         max_keep_ckpts=1)
+    assert 'using univ_mm.SafeCheckpointHook' in logged[0]
+
+
+def test_a_config_naming_the_safe_hook_is_left_alone(logged):
+    cfg = Config.fromfile('configs/pretrain/univ_vit-t_synthetic-demo.py')
+    hook = use_safe_checkpoint_hook(cfg).default_hooks.checkpoint
+    assert hook.type == 'univ_mm.SafeCheckpointHook'
+    assert not logged
 
 
 def training_checkpoint(path):

@@ -10,6 +10,10 @@ passes ``meta['config']`` (an mmcv 1.x field) to ``Config.fromstring``, which
 runs it as Python, so every loader drops that field (see
 :func:`drop_config_text`), and :mod:`univ_mm.utils.export` reads
 ``meta['cfg']`` as literals only.
+
+URLs are fetched into torch's hub cache and read by the same weights-only
+loader: MMEngine's ``load_from_http`` (also behind ``torchvision://``,
+``open-mmlab://`` and ``mmcls://``) would unpickle them without restriction.
 """
 import argparse
 import copyreg
@@ -18,9 +22,12 @@ import logging
 import pickle
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse
 
+import mmengine.runner.checkpoint as mmengine_checkpoint
 import numpy as np
 import torch
+from mmengine.dist import get_dist_info
 from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import CheckpointLoader
 from torch import Tensor
@@ -128,6 +135,45 @@ def load_from_local(filename: str, map_location='cpu') -> dict:
     return load_checkpoint_safely(filename, map_location)
 
 
+def download_checkpoint(url: str) -> Path:
+    """Fetch ``url`` once into torch's hub cache, where MMEngine puts it.
+
+    Args:
+        url (str): An http(s) URL of a checkpoint file.
+
+    Returns:
+        Path: The cached file (``<hub dir>/checkpoints/<file name>``).
+    """
+    path = Path(torch.hub.get_dir(), 'checkpoints',
+                Path(urlparse(url).path).name)
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.hub.download_url_to_file(url, str(path))
+    return path
+
+
+def load_from_http(filename: str, map_location=None) -> dict:
+    """MMEngine's http(s) checkpoint loader, weights only.
+
+    Rank 0 downloads first (:func:`download_checkpoint`), then every rank
+    reads the cached file with :func:`load_checkpoint_safely`.
+
+    Raises:
+        RuntimeError: The file is damaged or holds more than weights; the
+            message names the URL and the cached file.
+    """
+    rank, world_size = get_dist_info()
+    if rank == 0:
+        download_checkpoint(filename)
+    if world_size > 1:
+        torch.distributed.barrier()
+    try:
+        return load_checkpoint_safely(download_checkpoint(filename),
+                                      map_location)
+    except RuntimeError as err:
+        raise RuntimeError(f'{filename}: {err}') from err
+
+
 def _without_config_text(loader: Callable) -> Callable:
     """Wrap an MMEngine checkpoint loader with :func:`drop_config_text`."""
 
@@ -139,13 +185,22 @@ def _without_config_text(loader: Callable) -> Callable:
 
 
 def use_safe_local_loading() -> None:
-    """Route MMEngine's local checkpoint loading (``load_from``, resume,
-    ``Pretrained`` init) through :func:`load_checkpoint_safely`, and drop
-    ``meta['config']`` from what every other scheme (URLs...) loads."""
+    """Make every checkpoint MMEngine loads (``load_from``, resume,
+    ``Pretrained`` init) weights-only and free of config text.
+
+    Local files go through :func:`load_checkpoint_safely`; http(s) URLs
+    through :func:`load_from_http`, which also replaces the one MMEngine's
+    ``torchvision://``, ``open-mmlab://`` and ``mmcls://`` loaders call. The
+    remaining schemes (``pavi://``, ``s3://``...) keep torch's weights-only
+    default and lose ``meta['config']``.
+    """
     for prefix, loader in list(CheckpointLoader._schemes.items()):
-        if prefix != '':
+        if prefix not in ('', 'http://', 'https://'):
             CheckpointLoader.register_scheme(
                 prefix, _without_config_text(loader), force=True)
+    mmengine_checkpoint.load_from_http = load_from_http
+    CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'), loader=load_from_http, force=True)
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_from_local, force=True)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 
 from univ_mm.utils.atomic_io import latest_checkpoint
 from univ_mm.utils.checkpoint import load_checkpoint_safely
@@ -91,11 +92,19 @@ def set_amp(cfg: Config, enabled: bool | None) -> Config:
 def use_safe_checkpoint_hook(cfg: Config) -> Config:
     """Replace MMEngine's ``CheckpointHook`` of ``cfg`` by
     :class:`~univ_mm.engine.hooks.SafeCheckpointHook`, which prunes old
-    checkpoints only after the new one is saved."""
+    checkpoints only after the new one is saved, and say so.
+
+    The configs of this repository name the safe hook already; this is for
+    a user's config that still names MMEngine's.
+    """
     hook = cfg.get('default_hooks', {}).get('checkpoint')
     if hook and hook.get('type') in ('CheckpointHook',
                                      'mmengine.CheckpointHook'):
         hook.type = 'univ_mm.SafeCheckpointHook'
+        print_log(f'{cfg.filename or "the config"} names MMEngine\'s '
+                  'CheckpointHook, which deletes old checkpoints before '
+                  'saving the new one: using univ_mm.SafeCheckpointHook '
+                  '(same arguments) instead', logger='current')
     return cfg
 
 

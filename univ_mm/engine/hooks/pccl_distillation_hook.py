@@ -38,10 +38,12 @@ class PCCLDistillationHook(Hook):
       (checked every ``check_interval`` iterations).
     * Whenever the runner saves a checkpoint it also writes the student with
       LoRA merged, under plain mmpretrain names, as
-      ``univ_backbone_iter_{N}.pth`` in the work directory, and deletes the
-      merged files of the checkpoints the checkpoint hook does not keep
-      (it keeps those of its ``max_keep_ckpts`` newest and best
-      checkpoints).
+      ``univ_backbone_iter_{N}.pth`` in the work directory. Once that
+      checkpoint is saved (at this hook's next call: the checkpoint hook
+      saves after it), it deletes the merged files of the checkpoints the
+      checkpoint hook does not keep (it keeps those of its
+      ``max_keep_ckpts`` newest and best checkpoints), so a kill during a
+      save never leaves fewer exports than checkpoints.
 
     Args:
         check_interval (int): Iterations between the gradient and weight
@@ -62,6 +64,7 @@ class PCCLDistillationHook(Hook):
         self.export_backbone = export_backbone
         self.filename_tmpl = filename_tmpl
         self._fingerprint: torch.Tensor | None = None
+        self._exported_unsaved = False
 
     @staticmethod
     def _model(runner) -> nn.Module:
@@ -89,6 +92,7 @@ class PCCLDistillationHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
+        self._prune_after_save(runner)
         teacher = self._model(runner).teacher
         if any(m.training for m in teacher.modules()):
             teacher.eval()
@@ -119,14 +123,26 @@ class PCCLDistillationHook(Hook):
                                        epoch=checkpoint['meta']['epoch'],
                                        arch=backbone.arch_settings))
         runner.logger.info(f'merged UNIV backbone written to {path}')
-        self._prune_exports(runner, iteration)
+        _remember_best_exports(runner, iteration)
+        self._exported_unsaved = True
 
-    def _prune_exports(self, runner, iteration: int) -> None:
+    def after_train(self, runner) -> None:
+        self._prune_after_save(runner)
+
+    def _prune_after_save(self, runner) -> None:
+        """Prune the exports if a save happened since the last call: the
+        checkpoint hook (lowest priority) has finished it by now."""
+        if self._exported_unsaved:
+            self._exported_unsaved = False
+            self._prune_exports(runner)
+
+    def _prune_exports(self, runner) -> None:
         """Keep the merged files of as many saves as the checkpoint hook
         keeps checkpoints (``max_keep_ckpts``), and those of its best ones."""
         hook = next((h for h in runner.hooks
                      if isinstance(h, CheckpointHook)), None)
-        best = _remember_best_exports(runner, iteration)
+        best = {step for _, step in
+                runner.message_hub.get_info(BEST_EXPORTS, {}).values()}
         if hook is None or hook.max_keep_ckpts <= 0:
             return
         pattern = re.compile(re.escape(self.filename_tmpl).replace(
@@ -142,8 +158,8 @@ class PCCLDistillationHook(Hook):
                 path.unlink(missing_ok=True)
 
 
-def _remember_best_exports(runner, iteration: int) -> set[int]:
-    """Iterations of the merged files that belong to best checkpoints.
+def _remember_best_exports(runner, iteration: int) -> None:
+    """Record which merged files belong to best checkpoints.
 
     MMEngine's hook records a new best checkpoint in the message hub right
     before saving it, so a ``best_ckpt*`` entry that changed since the last
@@ -156,4 +172,3 @@ def _remember_best_exports(runner, iteration: int) -> set[int]:
         if key.startswith('best_ckpt') and known.get(key, [None])[0] != path:
             known[key] = [path, iteration]
     runner.message_hub.update_info(BEST_EXPORTS, known)
-    return {step for _, step in known.values()}

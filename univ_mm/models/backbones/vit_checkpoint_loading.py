@@ -9,14 +9,16 @@ import json
 import math
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import safetensors.torch
 import torch
 from mmengine.logging import print_log
 from torch import Tensor, nn
 
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.utils.checkpoint import (
+    download_checkpoint,
+    load_checkpoint_safely,
+)
 
 from .vit_checkpoint_formats import ConvertedViT, convert_vit, summarise_keys
 
@@ -59,7 +61,7 @@ def read_checkpoint(path: str | Path) -> dict:
         dict: What the file holds (a state dict or a training checkpoint).
     """
     if str(path).startswith(('http://', 'https://')):
-        return read_checkpoint(download(str(path)))
+        return read_checkpoint(download_checkpoint(str(path)))
     if '://' in str(path):  # MMEngine's loaders would unpickle anything
         raise ValueError(f'{path}: give a local path or an http(s) URL; '
                          'other schemes are not read weights-only.')
@@ -79,16 +81,6 @@ def read_checkpoint(path: str | Path) -> dict:
     # training checkpoints of MAE, DeiT, DINO and UNIP keep their command
     # line as an argparse.Namespace, which the safe loader allows
     return load_checkpoint_safely(path)
-
-
-def download(url: str) -> Path:
-    """Fetch ``url`` once into torch's hub cache, where MMEngine puts it."""
-    path = Path(torch.hub.get_dir(), 'checkpoints',
-                Path(urlparse(url).path).name)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.hub.download_url_to_file(url, str(path))
-    return path
 
 
 def hf_weights_file(folder: Path) -> Path:

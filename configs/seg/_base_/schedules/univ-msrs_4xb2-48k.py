@@ -36,7 +36,10 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2400),
+    # MMEngine's CheckpointHook, but pruning only after the new save (every
+    # seg schedule inherits this; the runtime base may not name hooks too)
+    checkpoint=dict(
+        type='univ_mm.SafeCheckpointHook', by_epoch=False, interval=2400),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
 # seed 24. The release's --deterministic (MMCV 1.x) sets cuDNN's deterministic
