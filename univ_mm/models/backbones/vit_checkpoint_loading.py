@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import safetensors.torch
-import torch
 from mmengine.logging import print_log
 from torch import Tensor, nn
 
