@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     visualizer = VISUALIZERS.build(dict(
         cfg.get('visualizer', {}), type='PCCLVisualizer',
         name=f'visualize_pccl_{id(args)}', save_dir=args.out_dir))
-    patch = model.teacher.patch_embed.projection.stride[0]
+    patch = model.teacher.token_stride
     paths = []
     for name, image in draw(visualizer, rgb, ir, tokens, teacher_maps,
                             args.query, patch).items():

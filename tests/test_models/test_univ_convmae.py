@@ -184,3 +184,17 @@ def test_frozen_stages_stay_frozen_and_in_eval():
 def test_bad_arguments_raise_early(bad):
     with pytest.raises(ValueError, match='out_indices'):
         tiny(**bad)
+
+
+def test_univ_compiles_every_convolution_and_transformer_block(monkeypatch):
+    compiled = []
+    monkeypatch.setattr(torch.nn.Module, 'compile',
+                        lambda self, **options: compiled.append(self))
+    convmae = dict(type='UNIVConvMAE', arch='tiny', img_size=64,
+                   out_indices=(2, ))
+    model = MODELS.build(dict(
+        type='UNIV', backbone=dict(convmae, lora_cfg=dict(lora_dropout=0.)),
+        teacher=convmae, compile_student=True))
+    student = model.backbone
+    assert compiled == [*student.blocks1, *student.blocks2, *student.blocks3]
+    assert student.token_stride == 16

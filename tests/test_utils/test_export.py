@@ -1,9 +1,16 @@
-"""Exporting the merged backbone never runs config text of a checkpoint."""
+"""Exporting the merged backbone never runs config text of a checkpoint;
+backbones load a training checkpoint as its export."""
 import pytest
 import torch
+from helpers import tiny_vit
+from mmengine.config import Config
 
+from univ_mm.registry import MODELS
 from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.export import export_backbone, literal_config
+
+TINY_CONVMAE = dict(type='UNIVConvMAE', arch='tiny', img_size=64,
+                    out_indices=(2, ))
 
 
 def test_literal_config_reads_mmengine_text():
@@ -29,3 +36,34 @@ def test_export_never_runs_config_text_in_meta(tmp_path):
 def test_export_into_a_folder_asks_for_a_file_name(tmp_path):
     with pytest.raises(IsADirectoryError, match='give the output file'):
         export_backbone(tmp_path / 'iter_2.pth', tmp_path)
+
+
+@pytest.mark.parametrize('backbone', [tiny_vit(), TINY_CONVMAE],
+                         ids=['vit', 'convmae'])
+def test_a_training_checkpoint_loads_as_its_export(backbone, tmp_path):
+    cfg = Config(dict(model=dict(
+        type='UNIV', backbone=dict(backbone, lora_cfg=dict(lora_dropout=0.)),
+        teacher=backbone)))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    for name, param in model.backbone.named_parameters():
+        if 'lora_B' in name:  # as after training: LoRA changes the weights
+            torch.nn.init.normal_(param, std=0.1)
+    checkpoint = save_atomically(
+        dict(state_dict=model.state_dict(),
+             meta=dict(cfg=cfg.pretty_text, iter=1)), tmp_path / 'iter_1.pth')
+    exported = torch.load(export_backbone(
+        checkpoint, tmp_path / 'export.pth'))['state_dict']
+    teacher = model.teacher.state_dict()
+    for prefix, expected in ((None, exported), ('backbone.', exported),
+                             ('teacher.', teacher)):
+        plain = MODELS.build(dict(backbone, init_cfg=dict(
+            type='Pretrained', checkpoint=str(checkpoint), prefix=prefix)))
+        plain.init_weights()
+        loaded = plain.state_dict()
+        assert set(loaded) == set(expected)
+        for key, value in expected.items():
+            torch.testing.assert_close(loaded[key], value, atol=1e-5, rtol=0,
+                                       msg=f'{prefix} {key}')
+    assert any(not torch.equal(exported[k], teacher[k]) for k in teacher)

@@ -17,6 +17,7 @@ from univ_mm.visualization import PCCLVisualizer, pca_colours
 TOOL = osp.join(osp.dirname(__file__), '..', '..', 'tools',
                 'visualize_pccl.py')
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
+CONVMAE_CONFIG = 'configs/pretrain/univ_convmae-tiny_synthetic-demo.py'
 
 
 @VISBACKENDS.register_module(force=True)
@@ -104,6 +105,19 @@ def test_tool_writes_before_after_pictures(tmp_path, tool):
     assert pca.shape == (32 * 4, 5 * 40 * 4 + 4 * 4, 3)
     assert sorted(RecordingVisBackend.images) == sorted(
         (n, 7) for n in names)
+
+
+def test_tool_reads_the_convmae_token_stride(tmp_path, tool):
+    data = tmp_path / 'data'
+    generate_synthetic_mvip(str(data), num_pairs=8, image_size=(32, 48))
+    paths = tool.main([
+        CONVMAE_CONFIG, '--out-dir', str(tmp_path / 'out'), '--cfg-options',
+        f'val_dataloader.dataset.data_root={data}',
+        'val_dataloader.dataset.pipeline.1.scale=(48,32)',
+        'visualizer.vis_backends.0.type=RecordingVisBackend'])
+    # a 2x3 grid of stride-16 tokens fits the 32x48 pair: three panels
+    pca = cv2.imread(str(paths[-1]))
+    assert pca.shape == (32 * 4, 3 * 48 * 4 + 2 * 4, 3)
 
 
 def test_tool_wants_one_label_per_checkpoint(tool):

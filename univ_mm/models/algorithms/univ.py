@@ -36,8 +36,9 @@ class UNIV(BaseModel):
             ``torch.autocast`` with this dtype (e.g. ``'bfloat16'``), on any
             device; the loss stays float32. Defaults to None (off).
         compile_student (bool | dict): ``torch.compile`` every student block
-            (``True`` or ``torch.compile`` keyword arguments). Parameter
-            names and checkpoints are unchanged. Defaults to False.
+            (its ``repeated_blocks()``; ``True`` or ``torch.compile``
+            keyword arguments). Parameter names and checkpoints are
+            unchanged. Defaults to False.
         data_preprocessor (dict): Built by MMEngine's root registry, hence
             the scope prefix. Defaults to
             ``dict(type='univ_mm.PairedDataPreprocessor')``.
@@ -67,8 +68,8 @@ class UNIV(BaseModel):
         self.autocast_dtype = autocast_dtype
         if compile_student:
             options = {} if compile_student is True else compile_student
-            for layer in self.backbone.layers:
-                layer.compile(**options)
+            for block in self.backbone.repeated_blocks():
+                block.compile(**options)
 
     def _autocast(self, device: torch.device) -> torch.autocast:
         dtype = getattr(torch, self.autocast_dtype or 'float32')

@@ -7,13 +7,17 @@ Formats, recognised by their top-level key:
 - ``model``: the ConvMAE release (``convmae_base.pth``, encoder + MAE
   decoder),
 - ``state_dict``: a univ_mm export (``tools/export_backbone.py``, plain
-  names) or a training checkpoint (``backbone.`` prefix),
+  names) or a training checkpoint (``backbone.`` prefix; an unmerged LoRA
+  student is merged as the export does, see
+  :func:`univ_mm.utils.export.merge_lora_student`),
 - otherwise the file itself is taken as a state dict.
 """
 from mmengine.logging import print_log
 from mmengine.runner import CheckpointLoader
 from mmpretrain.models.utils import resize_pos_embed
 from torch import Tensor, nn
+
+from univ_mm.utils.export import merge_lora_student
 
 #: Checkpoint keys that hold the weights, in order of preference.
 WEIGHT_KEYS = ('student', 'model', 'state_dict')
@@ -36,8 +40,9 @@ def _weights(checkpoint: dict, path: str, own: set[str],
                  if k.startswith(prefix)}
     if any('lora_' in k or '.base_layer.' in k for k in state):
         raise KeyError(
-            f'{path} holds an unmerged LoRA student; merge it first with '
-            'tools/export_backbone.py and load the export.')
+            f'{path} holds unmerged LoRA weights that are not a univ_mm '
+            'training checkpoint\'s "backbone." student; merge them into '
+            'the base weights first.')
     return state
 
 
@@ -54,7 +59,8 @@ def load_convmae_weights(model: nn.Module, path: str,
 
     Keys outside the model (the MAE decoder, ``mask_token``,
     ``stage{1,2}_output_decode``, a teacher) are ignored and listed once in
-    the log; a position embedding of another size is resized.
+    the log; a position embedding of another size is resized. A training
+    checkpoint's LoRA student is merged first.
 
     Args:
         model (nn.Module): A ``UNIVConvMAE`` in its plain view.
@@ -64,10 +70,12 @@ def load_convmae_weights(model: nn.Module, path: str,
 
     Raises:
         KeyError: An encoder weight is missing (named), or the file holds
-            an unmerged LoRA student.
+            unmerged LoRA weights outside a training checkpoint.
     """
     own = model.state_dict()
-    checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+    checkpoint = merge_lora_student(
+        CheckpointLoader.load_checkpoint(path, map_location='cpu'), path,
+        prefix)
     state = _weights(checkpoint, path, set(own), prefix)
     missing = [k for k in own if k not in state
                and not any(part in k for part in FRESH_PARAMETERS)]

@@ -52,7 +52,26 @@ class LoRABackboneMixin:
     ``qkv.base_layer.weight``); :meth:`plain_view` and
     :meth:`merged_state_dict` give the backbone's own names back, so plain
     checkpoints load and exports are plain.
+
+    A backbone also names its repeated blocks in ``block_lists`` (its
+    ``nn.ModuleList`` attributes, in forward order; see
+    :meth:`repeated_blocks`) and says in a ``token_stride`` property how
+    many input pixels one token of :meth:`forward_tokens` spans.
     """
+
+    #: The ``nn.ModuleList`` attributes holding the repeated blocks.
+    block_lists: tuple[str, ...]
+
+    def repeated_blocks(self) -> list[nn.Module]:
+        """Every repeated block, in forward order.
+
+        The units that ``UNIV(compile_student=True)`` compiles one by one.
+
+        Returns:
+            list[nn.Module]: The blocks of every list in ``block_lists``.
+        """
+        return [block for name in self.block_lists
+                for block in getattr(self, name)]
 
     def _inject_lora(self, lora_cfg: dict) -> None:
         """Wrap ``lora_cfg['target_modules']``; only LoRA weights train."""

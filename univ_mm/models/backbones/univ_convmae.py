@@ -4,6 +4,7 @@ UNIV: Unified Foundation Model for Infrared and Visible Modalities,
 https://arxiv.org/abs/2509.15642; ConvMAE: Masked Convolution Meets Masked
 Autoencoders, https://arxiv.org/abs/2205.03892
 """
+import math
 from collections.abc import Sequence
 
 import torch
@@ -92,6 +93,7 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
     }
     #: Kernel and stride of the three patch embeds.
     patch_strides = (4, 2, 2)
+    block_lists = ('blocks1', 'blocks2', 'blocks3')
     #: Per stage, the module name prefixes frozen by ``frozen_stages``.
     stage_modules = (('patch_embed1', 'blocks1'), ('patch_embed2', 'blocks2'),
                      ('patch_embed3', 'patch_embed4', 'pos_embed', 'blocks3',
@@ -121,7 +123,7 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
         self.out_indices = tuple(out_indices)
         self.frozen_stages = frozen_stages
         self.with_cp = with_cp
-        self.patch_resolution = (img_size // 16, img_size // 16)
+        self.patch_resolution = (img_size // self.token_stride, ) * 2
         self._build_convolution_stages(in_channels, drop_path_rate)
         self._build_transformer_stage(drop_path_rate, layer_scale_init_value,
                                       use_rel_pos_bias)
@@ -189,6 +191,11 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
             raise KeyError(f'arch {arch!r} is not one of '
                            f'{sorted(self.arch_zoo)}; pass a dict instead')
         return self.arch_zoo[arch]
+
+    @property
+    def token_stride(self) -> int:
+        """Input pixels per token side: 16, the three embeds' strides."""
+        return math.prod(self.patch_strides)
 
     @property
     def num_layers(self) -> int:

@@ -85,6 +85,7 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
             'feedforward_channels': 1024 * 4
         }),
     }
+    block_lists = ('layers', )
 
     def __init__(self, *args, lora_cfg: dict | None = None,
                  with_cp: bool = False, **kwargs) -> None:
@@ -96,6 +97,11 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
         self.lora_cfg = lora_cfg
         if lora_cfg is not None:
             self._inject_lora({**DEFAULT_LORA_CFG, **lora_cfg})
+
+    @property
+    def token_stride(self) -> int:
+        """Input pixels per token side: the patch embedding's stride."""
+        return self.patch_embed.projection.stride[0]
 
     def init_weights(self) -> None:
         """Initialise (or load ``init_cfg``) on plain names; keep LoRA init.

@@ -18,6 +18,7 @@ from univ_mm.utils.checkpoint import (
     download_checkpoint,
     load_checkpoint_safely,
 )
+from univ_mm.utils.export import merge_lora_student
 
 from .vit_checkpoint_formats import ConvertedViT, convert_vit, summarise_keys
 
@@ -33,8 +34,9 @@ EXTRA_HINTS = {
              'layer_scale_init_value=1e-5 (DINOv2)',
     '^pre_norm': 'the checkpoint has a norm before the blocks: build the '
                  'ViT with pre_norm=True',
-    'lora_': 'a UNIV training checkpoint\'s student: export it first with '
-             'tools/export_backbone.py',
+    'lora_': 'unmerged LoRA weights that are not a univ_mm training '
+             'checkpoint\'s "backbone." student: merge them into the base '
+             'weights first',
     r'^layers\.': 'the checkpoint is deeper than the ViT: check arch',
 }
 MISSING_HINTS = {
@@ -186,8 +188,9 @@ def load_pretrained_vit(model: nn.Module, checkpoint: str | Path,
     """Load a ViT checkpoint of any supported format into ``model``.
 
     Every weight of ``model`` must be filled; the position embedding is
-    resized to the model's grid by MMPretrain's load hook. The log names
-    the recognised format and every key that was left out.
+    resized to the model's grid by MMPretrain's load hook. A UNIV training
+    checkpoint's LoRA student is merged first, as the export does. The log
+    names the recognised format and every key that was left out.
 
     Args:
         model (nn.Module): An MMPretrain ``VisionTransformer`` with plain
@@ -197,7 +200,8 @@ def load_pretrained_vit(model: nn.Module, checkpoint: str | Path,
             several. Defaults to None (the only one).
     """
     source = str(checkpoint)
-    vit = convert_vit(read_checkpoint(checkpoint), source, prefix)
+    vit = convert_vit(merge_lora_student(read_checkpoint(checkpoint), source,
+                                         prefix), source, prefix)
     state, unused = fit_to_model(vit, model, source)
     model.load_state_dict(state, strict=True)
     left_out = summarise_keys(vit.dropped + unused)
