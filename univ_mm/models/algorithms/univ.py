@@ -23,8 +23,8 @@ class UNIV(BaseModel):
     are pulled towards the teacher's RGB tokens with the same pseudo pairs.
 
     Args:
-        backbone (dict): The student, a ``UNIVVisionTransformer`` config
-            with ``lora_cfg``.
+        backbone (dict): The student, a ``UNIVVisionTransformer`` or
+            ``UNIVConvMAE`` config with ``lora_cfg``.
         teacher (dict): The teacher, same architecture without LoRA; its
             ``init_cfg`` loads the RGB-pretrained checkpoint, and the
             student's base weights are copied from it.
