@@ -11,13 +11,18 @@ Formats, recognised by their top-level key:
   student is merged as the export does, see
   :func:`univ_mm.utils.export.merge_lora_student`),
 - otherwise the file itself is taken as a state dict.
+
+Files are read as the ViT's are
+(:func:`.vit_checkpoint_loading.read_checkpoint`: weights-only
+``.pth``/``.bin``, ``.safetensors``, http(s) URLs).
 """
 from mmengine.logging import print_log
-from mmengine.runner import CheckpointLoader
 from mmpretrain.models.utils import resize_pos_embed
 from torch import Tensor, nn
 
 from univ_mm.utils.export import merge_lora_student
+
+from .vit_checkpoint_loading import read_checkpoint
 
 #: Checkpoint keys that hold the weights, in order of preference.
 WEIGHT_KEYS = ('student', 'model', 'state_dict')
@@ -74,7 +79,7 @@ def load_convmae_weights(model: nn.Module, path: str,
     """
     own = model.state_dict()
     checkpoint = merge_lora_student(
-        CheckpointLoader.load_checkpoint(path, map_location='cpu'), path,
+        read_checkpoint(path), path,
         prefix)
     state = _weights(checkpoint, path, set(own), prefix)
     missing = [k for k in own if k not in state

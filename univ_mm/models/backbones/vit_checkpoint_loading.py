@@ -63,7 +63,7 @@ def read_checkpoint(path: str | Path) -> dict:
     """
     if str(path).startswith(('http://', 'https://')):
         return read_checkpoint(download_checkpoint(str(path)))
-    if '://' in str(path):  # MMEngine's loaders would unpickle anything
+    if '://' in str(path):  # pavi://, s3://...: not read weights-only here
         raise ValueError(f'{path}: give a local path or an http(s) URL; '
                          'other schemes are not read weights-only.')
     path = Path(path).expanduser()
