@@ -62,6 +62,25 @@ class LoRABackboneMixin:
     #: The ``nn.ModuleList`` attributes holding the repeated blocks.
     block_lists: tuple[str, ...]
 
+    def _set_up_distillation(self, last_attention: nn.Module,
+                             lora_cfg: dict | None,
+                             default_lora_cfg: dict) -> None:
+        """Record ``last_attention``'s softmax weights; add LoRA if asked.
+
+        Args:
+            last_attention (nn.Module): The last block's attention module;
+                its ``scaled_dot_product_attention`` becomes the recorder.
+            lora_cfg (dict, optional): Merged over ``default_lora_cfg``;
+                None keeps the backbone without LoRA.
+            default_lora_cfg (dict): The backbone's ``peft.LoraConfig``
+                defaults (rank, alpha, dropout, targets).
+        """
+        self.attention_recorder = RecordingAttention()
+        last_attention.scaled_dot_product_attention = self.attention_recorder
+        self.lora_cfg = lora_cfg
+        if lora_cfg is not None:
+            self._inject_lora({**default_lora_cfg, **lora_cfg})
+
     def repeated_blocks(self) -> list[nn.Module]:
         """Every repeated block, in forward order.
 

@@ -27,7 +27,7 @@ from .convmae_layers import (
     ConvPatchEmbed,
     TransformerBlock,
 )
-from .lora_backbone import LoRABackboneMixin, RecordingAttention
+from .lora_backbone import LoRABackboneMixin
 
 #: The release's LoRA targets inside the encoder (``configs/mcmae.yaml``
 #: also names ``decoder_embed`` and ``decoder_pred``, of the MAE decoder
@@ -134,12 +134,8 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
             self.fpn = nn.Sequential(
                 nn.Conv2d(dims, dims, 3, stride=2, padding=1),
                 build_norm_layer(norm_cfg, dims)[1], nn.GELU())
-        self.attention_recorder = RecordingAttention()
-        self.blocks3[-1].attn.scaled_dot_product_attention = \
-            self.attention_recorder
-        self.lora_cfg = lora_cfg
-        if lora_cfg is not None:
-            self._inject_lora({**DEFAULT_LORA_CFG, **lora_cfg})
+        self._set_up_distillation(self.blocks3[-1].attn, lora_cfg,
+                                  DEFAULT_LORA_CFG)
         self._freeze_stages()
 
     def _drop_path_rates(self, drop_path_rate: float) -> list[float]:

@@ -13,7 +13,7 @@ from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
 
-from .lora_backbone import LoRABackboneMixin, RecordingAttention
+from .lora_backbone import LoRABackboneMixin
 from .vit_checkpoint_loading import load_pretrained_vit
 
 #: Every block's attention qkv and output projections and both FFN linears.
@@ -91,12 +91,8 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
                  with_cp: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.with_cp = with_cp
-        self.attention_recorder = RecordingAttention()
-        self.layers[-1].attn.scaled_dot_product_attention = \
-            self.attention_recorder
-        self.lora_cfg = lora_cfg
-        if lora_cfg is not None:
-            self._inject_lora({**DEFAULT_LORA_CFG, **lora_cfg})
+        self._set_up_distillation(self.layers[-1].attn, lora_cfg,
+                                  DEFAULT_LORA_CFG)
 
     @property
     def token_stride(self) -> int:
