@@ -49,7 +49,7 @@ def test_official_recipe():
     assert (warmup.end, cosine.begin, cosine.eta_min) == (40, 40, 1e-6)
     assert decay.param_name == 'weight_decay' and decay.eta_min_ratio == 10
     assert cfg.randomness.seed == 7
-    loss = cfg.model.loss
+    loss = cfg.model.head.loss
     assert (loss.threshold, loss.temperature) == (0.6, 0.04)
     lora = cfg.model.backbone.lora_cfg
     assert (lora.r, lora.lora_alpha, lora.lora_dropout) == (8, 32, 0.1)

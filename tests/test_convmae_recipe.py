@@ -31,8 +31,8 @@ def test_recipe_is_the_releases():
         40, 40, 400, 1e-6)
     assert decay.param_name == 'weight_decay' and decay.eta_min_ratio == 10
     assert cfg.randomness.seed == 7
-    assert (cfg.model.loss.threshold, cfg.model.loss.temperature) == (
-        0.6, 0.04)
+    loss = cfg.model.head.loss
+    assert (loss.threshold, loss.temperature) == (0.6, 0.04)
     assert cfg.model.backbone.arch == cfg.model.teacher.arch == 'b'
     assert cfg.model.backbone.img_size == 224
 

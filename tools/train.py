@@ -30,8 +30,9 @@ def parse_args() -> argparse.Namespace:
         'checkpoint in the work dir')
     parser.add_argument(
         '--amp', action=argparse.BooleanOptionalAction,
-        help='--amp: mixed precision (AmpOptimWrapper, needs a GPU); '
-        '--no-amp: plain OptimWrapper (e.g. on a CPU). Default: the config')
+        help='--amp: mixed precision (AmpOptimWrapper, needs a GPU; bf16 '
+        'with --cfg-options optim_wrapper.dtype=bfloat16); --no-amp: plain '
+        'OptimWrapper (e.g. on a CPU). Default: the config')
     add_runner_arguments(parser)
     return parser.parse_args()
 

@@ -77,8 +77,9 @@ def token_sets(model, inputs: dict, checkpoints: list[str],
             if not tokens:
                 teacher, attn = model.teacher_forward(inputs['rgb'])
                 tokens['teacher RGB'] = teacher[0]
-                pairs = model.loss_module.pseudo_pairs(attn, teacher)[0]
-                attention = model.loss_module.pair_weights(attn, teacher)[0]
+                loss = model.head.loss_module
+                pairs = loss.pseudo_pairs(attn, teacher)[0]
+                attention = loss.pair_weights(attn, teacher)[0]
         tokens[f'IR {label}'] = student['ir'][0]
         tokens[f'RGB {label}'] = student['rgb'][0]
     return tokens, torch.stack([pairs, attention])

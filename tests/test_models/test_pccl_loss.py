@@ -4,6 +4,7 @@ import math
 import pytest
 import torch
 
+from univ_mm.evaluation import pseudo_pair_statistics
 from univ_mm.models.losses import PCCLLoss
 
 
@@ -42,7 +43,7 @@ def test_row_whose_top_key_exceeds_threshold_has_no_positive():
     loss = PCCLLoss(threshold=0.6)
     pairs = loss.pseudo_pairs(one_head(rows))
     assert pairs[0].sum(-1).tolist() == [0, 1, 2, 0]
-    stats = loss.pair_statistics(pairs)
+    stats = pseudo_pair_statistics(pairs)
     assert stats['empty_row_ratio'].item() == 0.5
     assert stats['positives_per_row'].item() == 0.75
 

@@ -55,7 +55,8 @@ def test_losses_and_statistics():
 def test_alpha_and_beta_weight_the_terms():
     data = build_univ().data_preprocessor(batch(), True)
     plain = build_univ()(**data, mode='loss')
-    weighted = build_univ(ir_weight=2.0, rgb_weight=0.5)(**data, mode='loss')
+    weighted = build_univ(head=dict(type='PCCLHead', ir_weight=2.0,
+                                    rgb_weight=0.5))(**data, mode='loss')
     torch.testing.assert_close(weighted['loss_ir'], 2.0 * plain['loss_ir'])
     torch.testing.assert_close(weighted['loss_rgb'], 0.5 * plain['loss_rgb'])
 
@@ -65,17 +66,17 @@ def test_similarity_pairs_are_built_from_the_teacher_tokens():
     # more than the patch itself
     loss_cfg = dict(type='PCCLLoss', pair_source='similarity',
                     pair_temperature=1.0)
-    model = build_univ(loss=loss_cfg).eval()
+    model = build_univ(head=dict(type='PCCLHead', loss=loss_cfg)).eval()
     inputs = model.data_preprocessor(batch(), True)['inputs']
     tokens, attn = model.teacher_forward(inputs['rgb'])
-    expected = model.loss_module.pseudo_pairs(attn, tokens)
+    expected = model.head.loss_module.pseudo_pairs(attn, tokens)
     assert expected.sum(dim=-1).gt(1).any()
-    assert not torch.equal(expected, model.loss_module.pseudo_pairs(
+    assert not torch.equal(expected, model.head.loss_module.pseudo_pairs(
         attn, tokens.roll(1, dims=1)))  # the pairs depend on the tokens
     losses = model(inputs, mode='loss')
     student = model.extract_feat(inputs)
     torch.testing.assert_close(losses['loss_ir'],
-                               model.loss_module.contrastive(
+                               model.head.loss_module.contrastive(
                                    student['ir'], tokens, expected))
 
 
@@ -111,7 +112,19 @@ def test_tensor_mode_returns_tokens_of_both_modalities():
     assert tokens['rgb'].shape == tokens['ir'].shape == (3, 16, 32)
 
 
-def test_predict_mode_is_refused():
+def test_predict_mode_returns_samples_with_the_tokens():
+    model = build_univ().eval()
+    data = model.data_preprocessor(batch(3))
+    samples = model(**data, mode='predict')
+    tokens = model(**data, mode='tensor')
+    assert len(samples) == 3
+    for i, sample in enumerate(samples):
+        assert torch.equal(sample.rgb_tokens, tokens['rgb'][i])
+        assert torch.equal(sample.ir_tokens, tokens['ir'][i])
+        assert sample.teacher_tokens.shape == (16, 32)
+
+
+def test_unknown_mode_is_refused():
     model = build_univ()
-    with pytest.raises(RuntimeError, match='pre-training model'):
-        model(**model.data_preprocessor(batch()), mode='predict')
+    with pytest.raises(RuntimeError, match='Invalid mode "features"'):
+        model(**model.data_preprocessor(batch()), mode='features')

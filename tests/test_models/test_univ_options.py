@@ -1,13 +1,19 @@
-"""Speed/memory switches keep the loss: autocast, compile, checkpointing."""
+"""Speed/memory switches keep the loss: the runner's autocast, compile,
+checkpointing."""
+from contextlib import nullcontext
+
 import pytest
 import torch
 from helpers import tiny_univ
+from mmengine.runner import autocast
 
 from univ_mm.registry import MODELS
 
 
-def loss_and_grads(**overrides) -> tuple[torch.Tensor, dict]:
-    """Loss and LoRA gradients of one batch, from identically seeded models."""
+def loss_and_grads(context=nullcontext(), **overrides
+                   ) -> tuple[torch.Tensor, dict]:
+    """Loss and LoRA gradients of one batch, from identically seeded models,
+    the forward run inside ``context``."""
     torch.manual_seed(0)
     model = MODELS.build(tiny_univ(**overrides))
     model.init_weights()
@@ -16,7 +22,8 @@ def loss_and_grads(**overrides) -> tuple[torch.Tensor, dict]:
                            dtype=torch.uint8)
     data = model.data_preprocessor(
         dict(inputs=dict(rgb=images[:2], ir=images[2:])), True)
-    total, _ = model.parse_losses(model(**data, mode='loss'))
+    with context:
+        total, _ = model.parse_losses(model(**data, mode='loss'))
     total.backward()
     grads = {n: p.grad.clone() for n, p in model.named_parameters()
              if p.grad is not None}
@@ -55,7 +62,10 @@ def test_compiled_student_matches(baseline):
 
 
 def test_bf16_autocast_stays_close(baseline):
-    loss, grads = loss_and_grads(autocast_dtype='bfloat16')
+    # the context AmpOptimWrapper(dtype='bfloat16') trains in and
+    # ValLoop(fp16=True) validates in (on a CPU, fp16 means bf16)
+    loss, grads = loss_and_grads(autocast(dtype=torch.bfloat16))
     assert loss.dtype == torch.float32
+    assert loss.item() != baseline[0].item()  # bf16 did run
     assert loss.item() == pytest.approx(baseline[0].item(), rel=2e-2)
     assert grads.keys() == baseline[1].keys()

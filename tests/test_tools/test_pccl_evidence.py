@@ -23,7 +23,7 @@ def evidence(tmp_path_factory):
     out = tmp_path_factory.mktemp('evidence')
     result = module.main(['--preset', 'smoke', '--out-dir', str(out),
                           '--seed', '3', '--cfg-options',
-                          'model.loss.threshold=0.5'])
+                          'model.head.loss.threshold=0.5'])
     return out, result
 
 
@@ -43,7 +43,7 @@ def test_report_has_every_stage_number_and_seed(evidence):
     table = (out / 'evidence.md').read_text()
     for row in ('IR mIoU (%), linear probe', 'RGB mIoU (%), fine-tune',
                 'IR->RGB patch top-1 (%)', '% retained',
-                'overrides: model.loss.threshold=0.5',
+                'overrides: model.head.loss.threshold=0.5',
                 'Seeds: data [3, 4, 5]'):
         assert row in table
     assert [Path(f).name for f in saved['figures']] == [
@@ -68,7 +68,7 @@ def test_pccl_runs_the_demo_config_from_the_teacher(evidence):
     assert log['first']['positives_per_row'] >= 0 and log['curve']
     cfg = Config.fromfile(out / 'pccl' / 'univ_vit-t_synthetic-demo.py')
     assert cfg.val_evaluator.type == 'PatchRetrievalMetric'
-    assert cfg.model.loss.threshold == 0.5  # --cfg-options reach PCCL
+    assert cfg.model.head.loss.threshold == 0.5  # --cfg-options reach PCCL
     assert cfg.model.teacher.init_cfg.checkpoint == result['teacher'][
         'checkpoint']
     # the downstream UNIV weights are the hook's merged student export

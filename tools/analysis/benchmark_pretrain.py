@@ -82,7 +82,6 @@ def step_parts(model, optim_wrapper, data: dict) -> dict:
     """The callables timed: the full step and the pieces of its floor."""
     inputs = data['inputs']
     both = torch.cat([inputs['rgb'], inputs['ir']])
-    autocast = model._autocast(both.device)
 
     def full_step():
         with optim_wrapper.optim_context(model):
@@ -90,11 +89,11 @@ def step_parts(model, optim_wrapper, data: dict) -> dict:
         optim_wrapper.update_params(model.parse_losses(losses)[0])
 
     def teacher():
-        with autocast:
+        with optim_wrapper.optim_context(model):  # the step's autocast
             model.teacher_forward(inputs['rgb'])
 
     def student():
-        with autocast:
+        with optim_wrapper.optim_context(model):
             tokens, _ = model.backbone.forward_tokens(both)
         tokens.float().sum().backward()
         model.backbone.zero_grad(set_to_none=True)
@@ -116,7 +115,8 @@ def loss_part(model, batch: int, device: torch.device, size: int):
                for k in ('rgb', 'ir')}
 
     def loss():
-        losses = model.pccl_losses(teacher, attn, student)
+        losses = model.head.loss(student['rgb'], student['ir'], teacher,
+                                 attn)
         (losses['loss_ir'] + losses['loss_rgb']).backward()
 
     return loss

@@ -26,7 +26,7 @@ mkdir -p "$OUT"
 run nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv \
     | tee "$OUT/gpu.txt" || true
 run $BENCH --batch-size "$BATCH" --pipeline-batches 0 --out "$OUT/step.json" \
-    --cfg-options model.autocast_dtype=bfloat16 | tee "$OUT/step.txt"
+    --cfg-options optim_wrapper.dtype=bfloat16 | tee "$OUT/step.txt"
 run $BENCH --pipeline --pairs "$PAIRS" --workers "$WORKERS" \
     --worker-batches 20 --out "$OUT/pipeline.json" | tee "$OUT/pipeline.txt"
 run $PYTHON - "$OUT" "$BATCH" <<'EOF'

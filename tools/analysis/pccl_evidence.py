@@ -36,7 +36,7 @@ from mmengine.runner import Runner
 import univ_mm  # noqa: F401  (registers the univ_mm modules)
 from univ_mm.datasets import image_to_tensor
 from univ_mm.datasets.synthetic import CLASSES, generate_synthetic_mvip
-from univ_mm.evaluation import class_retrieval, pseudo_pair_statistics
+from univ_mm.evaluation import class_retrieval
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -87,8 +87,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         'one; it must match the preset')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, default={},
-        help='overrides of the PCCL config, e.g. model.loss.threshold=0.3 '
-        '(a variant; the table is labelled with them)')
+        help='overrides of the PCCL config, e.g. '
+        'model.head.loss.threshold=0.3 (a variant; the table is labelled '
+        'with them)')
     return parser.parse_args(argv)
 
 
@@ -272,7 +273,7 @@ def alignment(cfg: Config, work_dir: Path, checkpoint: str | None,
 def pair_statistics(cfg: Config,
                     labelled: tuple[dict, torch.Tensor]) -> dict:
     """Are the teacher's pseudo pairs semantic, and where does the loss of
-    a student equal to the teacher come from? :func:`pseudo_pair_statistics`
+    a student equal to the teacher come from? ``PCCLHead.pair_statistics``
     on the labelled val world (:func:`labelled_images`), plus the LoRA
     weights' share of the backbone's (``lora_share``)."""
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
@@ -283,8 +284,7 @@ def pair_statistics(cfg: Config,
     tokens, attention = model.teacher_forward(inputs['inputs']['rgb'])
     lora = sum(w.numel() for w in model.backbone.parameters()
                if w.requires_grad)
-    return dict(pseudo_pair_statistics(model.loss_module, tokens, attention,
-                                       labels),
+    return dict(model.head.pair_statistics(tokens, attention, labels),
                 lora_share=lora / sum(w.numel()
                                       for w in model.teacher.parameters()))
 

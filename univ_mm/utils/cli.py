@@ -67,7 +67,9 @@ def init_distributed_on_cpu(cfg: Config) -> None:
 
 
 def set_amp(cfg: Config, enabled: bool | None) -> Config:
-    """Switch mixed precision on (``AmpOptimWrapper``) or off.
+    """Switch mixed-precision training on (``AmpOptimWrapper``, whose
+    ``dtype`` picks float16 or bfloat16) or off. Validation follows
+    ``val_cfg.fp16`` (MMEngine's ``ValLoop``).
 
     Args:
         cfg (Config): A training config; its ``optim_wrapper`` changes.

@@ -19,8 +19,11 @@ model = dict(
     teacher=dict(
         **convmae,
         init_cfg=dict(type='Pretrained', checkpoint=teacher_checkpoint)),
-    loss=dict(type='PCCLLoss', threshold=0.6, temperature=0.04),
-    ir_weight=1.0,  # alpha
-    rgb_weight=1.0,  # beta
+    head=dict(
+        type='PCCLHead',
+        loss=dict(type='PCCLLoss', threshold=0.6, temperature=0.04),
+        ir_weight=1.0,  # alpha
+        rgb_weight=1.0,  # beta
+    ),
     data_preprocessor=dict(type='PairedDataPreprocessor'),
 )

@@ -18,8 +18,11 @@ model = dict(
         # any supported format, plain or inside a whole model (MMPretrain's
         # MAE keeps it under "backbone."): UNIVVisionTransformer finds it
         init_cfg=dict(type='Pretrained', checkpoint=teacher_checkpoint)),
-    loss=dict(type='PCCLLoss', threshold=0.6, temperature=0.04),
-    ir_weight=1.0,  # alpha
-    rgb_weight=1.0,  # beta
+    head=dict(
+        type='PCCLHead',
+        loss=dict(type='PCCLLoss', threshold=0.6, temperature=0.04),
+        ir_weight=1.0,  # alpha
+        rgb_weight=1.0,  # beta
+    ),
     data_preprocessor=dict(type='PairedDataPreprocessor'),
 )

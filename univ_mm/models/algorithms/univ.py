@@ -18,9 +18,13 @@ from univ_mm.registry import MODELS
 class UNIV(BaseModel):
     """PCCL pre-training with synchronous RGB distillation.
 
-    The teacher sees the RGB view under no-grad; the student (LoRA on the
-    teacher's weights) sees RGB and IR in one forward. Both student outputs
-    are pulled towards the teacher's RGB tokens with the same pseudo pairs.
+    Shaped like MMPretrain's self-supervised algorithms: the frozen teacher
+    generates the targets (tokens and attention of the RGB view, under
+    no-grad, as MILAN's ``target_generator``); the student (LoRA on the
+    teacher's weights) encodes RGB and IR in one forward; the head
+    (``PCCLHead``) owns the loss. The model is the one place that keeps the
+    teacher frozen: no gradients, eval mode whatever ``train()`` is called
+    with, no-grad forward.
 
     Args:
         backbone (dict): The student, a ``UNIVVisionTransformer`` or
@@ -28,13 +32,8 @@ class UNIV(BaseModel):
         teacher (dict): The teacher, same architecture without LoRA; its
             ``init_cfg`` loads the RGB-pretrained checkpoint, and the
             student's base weights are copied from it.
-        loss (dict): The PCCL loss config. Defaults to
-            ``dict(type='PCCLLoss')``.
-        ir_weight (float): alpha, weight of the IR term. Defaults to 1.0.
-        rgb_weight (float): beta, weight of the RGB term. Defaults to 1.0.
-        autocast_dtype (str, optional): Run teacher and student under
-            ``torch.autocast`` with this dtype (e.g. ``'bfloat16'``), on any
-            device; the loss stays float32. Defaults to None (off).
+        head (dict): The pre-training head. Defaults to
+            ``dict(type='PCCLHead')``.
         compile_student (bool | dict): ``torch.compile`` every student block
             (its ``repeated_blocks()``; ``True`` or ``torch.compile``
             keyword arguments). Parameter names and checkpoints are
@@ -48,10 +47,7 @@ class UNIV(BaseModel):
     def __init__(self,
                  backbone: dict,
                  teacher: dict,
-                 loss: dict = dict(type='PCCLLoss'),
-                 ir_weight: float = 1.0,
-                 rgb_weight: float = 1.0,
-                 autocast_dtype: str | None = None,
+                 head: dict = dict(type='PCCLHead'),
                  compile_student: bool | dict = False,
                  data_preprocessor: dict = dict(
                      type='univ_mm.PairedDataPreprocessor'),
@@ -62,19 +58,11 @@ class UNIV(BaseModel):
         self.teacher = MODELS.build(teacher)
         self.teacher.requires_grad_(False)
         self.teacher.eval()
-        self.loss_module = MODELS.build(loss)
-        self.ir_weight = ir_weight
-        self.rgb_weight = rgb_weight
-        self.autocast_dtype = autocast_dtype
+        self.head = MODELS.build(head)
         if compile_student:
             options = {} if compile_student is True else compile_student
             for block in self.backbone.repeated_blocks():
                 block.compile(**options)
-
-    def _autocast(self, device: torch.device) -> torch.autocast:
-        dtype = getattr(torch, self.autocast_dtype or 'float32')
-        return torch.autocast(device.type, dtype=dtype,
-                              enabled=self.autocast_dtype is not None)
 
     def init_weights(self) -> None:
         """Initialise the teacher, then start the student from its weights."""
@@ -89,9 +77,20 @@ class UNIV(BaseModel):
         return self
 
     @torch.no_grad()
-    def teacher_forward(self, rgb: Tensor) -> tuple[Tensor, Tensor]:
-        """Teacher tokens ``[B, N, C]`` and attention ``[B, H, N, N]``."""
-        return self.teacher.forward_tokens(rgb, with_attention=True)
+    def teacher_forward(self, rgb: Tensor, with_attention: bool = True
+                        ) -> tuple[Tensor, Tensor | None]:
+        """The targets: the frozen teacher's tokens of the RGB view.
+
+        Args:
+            rgb (Tensor): RGB images ``[B, 3, H, W]``.
+            with_attention (bool): Also return the teacher's last-block
+                attention. Defaults to True.
+
+        Returns:
+            tuple[Tensor, Tensor | None]: Tokens ``[B, N, C]`` and attention
+            ``[B, H, N, N]`` (None without ``with_attention``).
+        """
+        return self.teacher.forward_tokens(rgb, with_attention=with_attention)
 
     def extract_feat(self, inputs: dict[str, Tensor]) -> dict[str, Tensor]:
         """Student tokens of both modalities from one forward.
@@ -109,27 +108,29 @@ class UNIV(BaseModel):
         """PCCL losses of one batch of pairs.
 
         Returns:
-            dict[str, Tensor]: See :meth:`pccl_losses`.
+            dict[str, Tensor]: See ``PCCLHead.loss``.
         """
-        with self._autocast(inputs['rgb'].device):
-            teacher_tokens, teacher_attn = self.teacher_forward(inputs['rgb'])
-            student = self.extract_feat(inputs)
-        return self.pccl_losses(teacher_tokens, teacher_attn, student)
+        teacher_tokens, teacher_attn = self.teacher_forward(inputs['rgb'])
+        student = self.extract_feat(inputs)
+        return self.head.loss(student['rgb'], student['ir'], teacher_tokens,
+                              teacher_attn)
 
     @torch.no_grad()
-    def alignment_outputs(self, inputs: dict[str, Tensor],
-                          data_samples: list | None = None
-                          ) -> list[BaseDataElement]:
-        """Teacher RGB tokens and student tokens of every pair, for metrics.
+    def predict(self, inputs: dict[str, Tensor],
+                data_samples: list | None = None) -> list[BaseDataElement]:
+        """Teacher RGB tokens and student tokens of every pair.
+
+        UNIV makes no task predictions: validation scores how well these
+        tokens align (``PatchRetrievalMetric``).
 
         Returns:
             list[BaseDataElement]: One per pair (``data_samples`` when
             given, with fields added): ``teacher_tokens``, ``rgb_tokens``
             and ``ir_tokens``, float32 ``[N, C]`` each.
         """
-        with self._autocast(inputs['rgb'].device):
-            teacher_tokens, _ = self.teacher.forward_tokens(inputs['rgb'])
-            student = self.extract_feat(inputs)
+        teacher_tokens, _ = self.teacher_forward(inputs['rgb'],
+                                                 with_attention=False)
+        student = self.extract_feat(inputs)
         samples = data_samples or [
             BaseDataElement() for _ in range(len(teacher_tokens))]
         for i, sample in enumerate(samples):
@@ -137,41 +138,6 @@ class UNIV(BaseModel):
                                  rgb_tokens=student['rgb'][i].float(),
                                  ir_tokens=student['ir'][i].float()))
         return samples
-
-    def val_step(self, data: dict) -> list[BaseDataElement]:
-        """Validation on held-out pairs: :meth:`alignment_outputs`.
-
-        UNIV has no ``'predict'`` forward mode (it makes no task
-        predictions); validation scores how well its tokens align, e.g.
-        with ``PatchRetrievalMetric``.
-        """
-        return self.alignment_outputs(**self.data_preprocessor(data, False))
-
-    def test_step(self, data: dict) -> list[BaseDataElement]:
-        """Same as :meth:`val_step`."""
-        return self.val_step(data)
-
-    def pccl_losses(self, teacher_tokens: Tensor, teacher_attn: Tensor,
-                    student: dict[str, Tensor]) -> dict[str, Tensor]:
-        """Both PCCL terms against one set of pseudo pairs.
-
-        Args:
-            teacher_tokens (Tensor): ``[B, N, C]`` of the RGB view.
-            teacher_attn (Tensor): ``[B, H, N, N]``.
-            student (dict[str, Tensor]): ``rgb`` and ``ir`` tokens.
-
-        Returns:
-            dict[str, Tensor]: ``loss_ir`` (alpha-weighted), ``loss_rgb``
-            (beta-weighted) and the pseudo-pair statistics.
-        """
-        pairs = self.loss_module.pseudo_pairs(teacher_attn, teacher_tokens)
-        losses = dict(
-            loss_ir=self.ir_weight * self.loss_module.contrastive(
-                student['ir'], teacher_tokens, pairs),
-            loss_rgb=self.rgb_weight * self.loss_module.contrastive(
-                student['rgb'], teacher_tokens, pairs))
-        losses.update(self.loss_module.pair_statistics(pairs))
-        return losses
 
     def parse_losses(self, losses: dict) -> tuple[Tensor, OrderedDict]:
         """Sum the ``loss_*`` terms; log every value averaged over ranks.
@@ -188,12 +154,14 @@ class UNIV(BaseModel):
     def forward(self,
                 inputs: dict[str, Tensor],
                 data_samples: list | None = None,
-                mode: str = 'tensor') -> dict[str, Tensor]:
-        """``'loss'``: the losses; ``'tensor'``: the student's tokens."""
+                mode: str = 'tensor') -> dict | list:
+        """``'loss'``: the losses; ``'predict'``: :meth:`predict`;
+        ``'tensor'``: the student's tokens."""
         if mode == 'loss':
             return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
         if mode == 'tensor':
             return self.extract_feat(inputs)
-        raise RuntimeError(
-            f'UNIV is a pre-training model and has no mode {mode!r}; use '
-            '"loss" or "tensor", and export the backbone for predictions.')
+        raise RuntimeError(f'Invalid mode "{mode}": UNIV supports "loss", '
+                           '"predict" and "tensor"')

@@ -135,20 +135,22 @@ class PCCLLoss(nn.Module):
                              self.eps) / self.temperature
 
     def contrastive(self, student_tokens: Tensor, teacher_tokens: Tensor,
-                    pairs: Tensor) -> Tensor:
+                    pairs: Tensor, reduction: str = 'mean') -> Tensor:
         """Weighted BCE of student-teacher cosine logits against ``pairs``.
 
         Args:
             student_tokens (Tensor): ``[B, N, C]``.
             teacher_tokens (Tensor): ``[B, N, C]`` of the RGB view.
             pairs (Tensor): ``[B, N, N]`` from :meth:`pseudo_pairs`.
+            reduction (str): As in ``F.binary_cross_entropy_with_logits``;
+                'none' gives the loss of every pair. Defaults to 'mean'.
 
         Returns:
-            Tensor: Scalar loss.
+            Tensor: Scalar loss, or ``[B, N, N]`` for 'none'.
         """
         logits = self.cosine_logits(student_tokens, teacher_tokens)
         return self.loss_weight * F.binary_cross_entropy_with_logits(
-            logits, pairs)
+            logits, pairs, reduction=reduction)
 
     def forward(self, student_tokens: Tensor, teacher_tokens: Tensor,
                 teacher_attn: Tensor) -> Tensor:
@@ -164,16 +166,3 @@ class PCCLLoss(nn.Module):
         """
         pairs = self.pseudo_pairs(teacher_attn, teacher_tokens)
         return self.contrastive(student_tokens, teacher_tokens, pairs)
-
-    @staticmethod
-    @torch.no_grad()
-    def pair_statistics(pairs: Tensor) -> dict[str, Tensor]:
-        """Statistics of a pair mask worth logging (no ``loss`` in names).
-
-        Returns:
-            dict[str, Tensor]: ``positives_per_row`` (mean count) and
-            ``empty_row_ratio`` (share of rows with no positive).
-        """
-        per_row = pairs.sum(dim=-1)
-        return dict(positives_per_row=per_row.mean(),
-                    empty_row_ratio=(per_row == 0).float().mean())

@@ -1,0 +1,3 @@
+from .pccl_head import PCCLHead
+
+__all__ = ['PCCLHead']
