@@ -13,8 +13,8 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 custom_hooks = [
-    # keeps the teacher frozen; writes the merged backbone at every save
-    dict(type='PCCLDistillationHook'),
+    # writes the merged student backbone at every save
+    dict(type='MergedBackboneExportHook'),
     # stops on a NaN/inf loss; never saves non-finite weights
     dict(type='NonFiniteGuardHook'),
     # seeds each iteration from (seed, iter, rank): resumes replay exactly

@@ -73,8 +73,7 @@ def test_pccl_runs_the_demo_config_from_the_teacher(evidence):
         'checkpoint']
     # the downstream UNIV weights are the hook's merged student export
     merged = load_checkpoint_safely(out / 'pccl' / 'univ_backbone.pth')
-    hook = torch.load(out / 'pccl' / 'univ_backbone_iter_2.pth',
-                      weights_only=False)  # written by this test's run
+    hook = load_checkpoint_safely(out / 'pccl' / 'univ_backbone_iter_2.pth')
     assert merged['state_dict'].keys() == hook['state_dict'].keys()
     for key, value in hook['state_dict'].items():
         torch.testing.assert_close(merged['state_dict'][key], value)

@@ -53,8 +53,11 @@ def test_a_training_checkpoint_loads_as_its_export(backbone, tmp_path):
     checkpoint = save_atomically(
         dict(state_dict=model.state_dict(),
              meta=dict(cfg=cfg.pretty_text, iter=1)), tmp_path / 'iter_1.pth')
-    exported = torch.load(export_backbone(
-        checkpoint, tmp_path / 'export.pth'))['state_dict']
+    export = torch.load(export_backbone(checkpoint, tmp_path / 'export.pth'),
+                        weights_only=True)
+    assert export['meta']['iter'] == 1
+    assert export['meta']['arch'].keys() == model.backbone.arch_settings.keys()
+    exported = export['state_dict']
     teacher = model.teacher.state_dict()
     for prefix, expected in ((None, exported), ('backbone.', exported),
                              ('teacher.', teacher)):

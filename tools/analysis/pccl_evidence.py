@@ -464,8 +464,7 @@ def pretrain(args: argparse.Namespace, p: dict, out: Path, roots: dict,
     after = stage('alignment after', alignment, cfg,
                   out / 'alignment' / 'after', last, labelled)
     # tools/export_backbone.py's merge of the last checkpoint: the same
-    # weights as the hook's univ_backbone_iter_N.pth (whose meta holds the
-    # arch ConfigDict, which weights-only loading refuses for custom archs)
+    # weights and arch as the hook's univ_backbone_iter_N.pth
     merged = export_backbone(last, out / 'pccl' / 'univ_backbone.pth')
     return dict(teacher=teacher, pccl_lr=lr, pairs=pairs, last=last,
                 merged=str(merged), alignment=dict(before=before, after=after),

@@ -1,7 +1,11 @@
 from .cpu_ddp import CPUDistributedDataParallel
-from .hooks import IterationSeedHook, NonFiniteGuardHook, PCCLDistillationHook
+from .hooks import (
+    IterationSeedHook,
+    MergedBackboneExportHook,
+    NonFiniteGuardHook,
+)
 from .optimizers import LayerDecayOptimWrapperConstructor
 
 __all__ = ['CPUDistributedDataParallel', 'IterationSeedHook',
-           'LayerDecayOptimWrapperConstructor', 'NonFiniteGuardHook',
-           'PCCLDistillationHook']
+           'LayerDecayOptimWrapperConstructor', 'MergedBackboneExportHook',
+           'NonFiniteGuardHook']

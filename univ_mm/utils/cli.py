@@ -160,8 +160,8 @@ def _training_checkpoint(path: Path) -> Path:
 def quiet_frozen_weight_warnings(cfg: Config,
                                  logger: logging.Logger) -> None:
     """Drop MMEngine's warning for each frozen weight of a UNIV model
-    (hundreds per run): :class:`~univ_mm.engine.hooks.PCCLDistillationHook`
-    checks what is frozen and what trains, and logs it in one line."""
+    (hundreds per run): ``UNIV.init_weights`` logs what is frozen and what
+    trains in one line."""
     if cfg.model.get('teacher') is not None:
         logger.addFilter(lambda record: not FROZEN_UNIV_WARNING.match(
             record.getMessage()))

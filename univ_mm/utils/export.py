@@ -1,10 +1,13 @@
-"""Export the merged student backbone of a UNIV training checkpoint."""
+"""Export the merged student backbone of UNIV: during training (the
+``MergedBackboneExportHook``) and from a training checkpoint
+(``tools/export_backbone.py``), both through :func:`export_merged_backbone`."""
 import ast
+import json
 from pathlib import Path
 
 from mmengine.config import Config
 from mmengine.logging import print_log
-from torch import Tensor
+from torch import nn
 
 from univ_mm.registry import MODELS
 from univ_mm.utils.checkpoint import (
@@ -75,13 +78,12 @@ def _training_config(checkpoint: dict, source: str | Path,
     return literal_config(text, f'meta["cfg"] of {source}')
 
 
-def merged_student(checkpoint: dict, source: str | Path,
-                   config: str | None = None) -> dict[str, Tensor]:
-    """The student backbone of a UNIV training checkpoint, LoRA merged.
+def student_backbone(checkpoint: dict, source: str | Path,
+                     config: str | None = None) -> nn.Module:
+    """The LoRA student backbone of a UNIV training checkpoint.
 
-    The backbone is built from the training config, loads the student's
-    ``backbone.*`` weights (PEFT's names) and gives
-    :meth:`merged_state_dict`.
+    The backbone is built from the training config and loads the student's
+    ``backbone.*`` weights (PEFT's names).
 
     Args:
         checkpoint (dict): A loaded training checkpoint.
@@ -91,7 +93,7 @@ def merged_student(checkpoint: dict, source: str | Path,
             to None.
 
     Returns:
-        dict[str, Tensor]: The merged weights under the plain names.
+        nn.Module: The student, LoRA unmerged.
 
     Raises:
         KeyError: ``checkpoint`` holds no UNIV student, or no config.
@@ -106,7 +108,7 @@ def merged_student(checkpoint: dict, source: str | Path,
     cfg = _training_config(checkpoint, source, config)
     backbone = MODELS.build(cfg.model.backbone)
     backbone.load_state_dict(student)
-    return backbone.merged_state_dict()
+    return backbone
 
 
 def merge_lora_student(checkpoint: dict, source: str,
@@ -134,10 +136,35 @@ def merge_lora_student(checkpoint: dict, source: str,
     if prefix not in (None, PREFIX) or not isinstance(state, dict) or \
             not any(k.startswith(PREFIX) and 'lora_' in k for k in state):
         return checkpoint
-    merged = merged_student(checkpoint, source)
+    merged = student_backbone(checkpoint, source).merged_state_dict()
     print_log(f'{source}: merged the LoRA student ({PREFIX}*) as '
               'tools/export_backbone.py does', logger='current')
     return dict(state_dict={PREFIX + k: v for k, v in merged.items()})
+
+
+def export_merged_backbone(backbone: nn.Module, out: str | Path,
+                           **meta) -> Path:
+    """Save a LoRA student with its adapters merged, as a plain backbone.
+
+    The file is ``dict(state_dict=..., meta=...)`` under the plain names
+    (mmpretrain ``VisionTransformer``'s, or the ConvMAE release's), which
+    downstream ``init_cfg=dict(type='Pretrained', ...)`` loads. ``meta``
+    holds builtins only, so weights-only loading reads the file.
+
+    Args:
+        backbone (nn.Module): A ``UNIVVisionTransformer`` or ``UNIVConvMAE``
+            with LoRA.
+        out (str | Path): The file to write (atomically).
+        **meta: What to record beside ``arch`` (the architecture
+            settings), e.g. ``iter``.
+
+    Returns:
+        Path: ``out``.
+    """
+    # a custom arch comes from the config as a ConfigDict: store builtins
+    arch = json.loads(json.dumps(backbone.arch_settings))
+    return save_merged_backbone(backbone.merged_state_dict(), out,
+                                dict(meta, arch=arch))
 
 
 def export_backbone(checkpoint: str | Path, out: str | Path,
@@ -164,6 +191,7 @@ def export_backbone(checkpoint: str | Path, out: str | Path,
             f'{out} is a folder; give the output file name, e.g. '
             f'{Path(out) / "univ_backbone.pth"}')
     ckpt = load_checkpoint_safely(path)
-    meta = dict(source=str(path), iter=ckpt.get('meta', {}).get('iter'))
-    return save_merged_backbone(merged_student(ckpt, path, config), out,
-                                meta)
+    run = ckpt.get('meta', {})
+    return export_merged_backbone(
+        student_backbone(ckpt, path, config), out, source=str(path),
+        iter=run.get('iter'), epoch=run.get('epoch'))

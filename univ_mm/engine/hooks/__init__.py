@@ -1,7 +1,7 @@
 from .iteration_seed_hook import IterationSeedHook
+from .merged_backbone_export_hook import MergedBackboneExportHook
 from .non_finite_guard_hook import NonFiniteGuardHook
-from .pccl_distillation_hook import PCCLDistillationHook
 from .safe_checkpoint_hook import SafeCheckpointHook
 
-__all__ = ['IterationSeedHook', 'NonFiniteGuardHook', 'PCCLDistillationHook',
-           'SafeCheckpointHook']
+__all__ = ['IterationSeedHook', 'MergedBackboneExportHook',
+           'NonFiniteGuardHook', 'SafeCheckpointHook']

@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 import torch
 from mmengine.dist import all_reduce
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from torch import Tensor
@@ -65,10 +66,19 @@ class UNIV(BaseModel):
                 block.compile(**options)
 
     def init_weights(self) -> None:
-        """Initialise the teacher, then start the student from its weights."""
+        """Initialise the teacher, then start the student from its weights.
+
+        Logs what is frozen and what trains in one line (MMEngine's
+        optimizer constructor would warn once per frozen weight).
+        """
         super().init_weights()
         with self.backbone.plain_view():
             self.backbone.load_state_dict(self.teacher.state_dict())
+        student = list(self.backbone.parameters())
+        print_log(
+            f'teacher: {len(list(self.teacher.parameters()))} frozen '
+            f'weights; student: {sum(p.requires_grad for p in student)} of '
+            f'{len(student)} weights train (LoRA)', logger='current')
 
     def train(self, mode: bool = True) -> 'UNIV':
         """Switch the student's mode; the teacher always stays in eval."""

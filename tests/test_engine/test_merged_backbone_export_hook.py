@@ -1,4 +1,5 @@
-"""PCCLDistillationHook: teacher guard and merged-backbone export."""
+"""MergedBackboneExportHook: merged exports at every save, pruned with the
+checkpoints."""
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -6,72 +7,30 @@ from types import SimpleNamespace
 import pytest
 import torch
 from helpers import TINY_ARCH, tiny_univ
+from mmengine.config import Config
 from mmengine.hooks import CheckpointHook
 from mmengine.logging import MessageHub
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
-from univ_mm.engine.hooks import PCCLDistillationHook, SafeCheckpointHook
-from univ_mm.engine.hooks.pccl_distillation_hook import _remember_best_exports
+from univ_mm.engine.hooks import MergedBackboneExportHook, SafeCheckpointHook
+from univ_mm.engine.hooks.merged_backbone_export_hook import (
+    _remember_best_exports,
+)
 from univ_mm.registry import MODELS
+from univ_mm.utils.checkpoint import load_checkpoint_safely
 
 
-def fake_runner(tmp_path, optimise_teacher=False):
-    """The parts of a runner the hook reads."""
+def fake_runner(tmp_path):
+    """The parts of a runner the hook reads; the model built from a config,
+    as the runner builds it (a custom ``arch`` is a ``ConfigDict``)."""
     torch.manual_seed(0)
-    model = MODELS.build(tiny_univ())
+    model = MODELS.build(Config(dict(model=tiny_univ())).model)
     model.init_weights()
-    params = [p for p in model.parameters() if p.requires_grad]
-    if optimise_teacher:
-        params += list(model.teacher.parameters())
-    optimizer = torch.optim.SGD(params, lr=0.1)
     return SimpleNamespace(
-        model=model, optim_wrapper=SimpleNamespace(optimizer=optimizer),
-        work_dir=str(tmp_path), iter=0, logger=logging.getLogger('test'),
-        hooks=[], message_hub=MessageHub('fake'))
-
-
-def test_before_train_rejects_a_teacher_that_requires_grad(tmp_path):
-    runner = fake_runner(tmp_path)
-    runner.model.teacher.ln1.weight.requires_grad = True
-    with pytest.raises(RuntimeError, match='require grad'):
-        PCCLDistillationHook().before_train(runner)
-
-
-def test_before_train_rejects_teacher_weights_in_the_optimizer(tmp_path):
-    runner = fake_runner(tmp_path, optimise_teacher=True)
-    with pytest.raises(RuntimeError, match='optimizer'):
-        PCCLDistillationHook().before_train(runner)
-
-
-def test_teacher_is_put_back_in_eval_mode(tmp_path):
-    runner = fake_runner(tmp_path)
-    hook = PCCLDistillationHook()
-    hook.before_train(runner)
-    runner.model.teacher.layers[0].train()
-    hook.before_train_iter(runner, 0)
-    assert not any(m.training for m in runner.model.teacher.modules())
-
-
-def test_a_changed_teacher_weight_fails_loudly(tmp_path):
-    runner = fake_runner(tmp_path)
-    hook = PCCLDistillationHook(check_interval=1)
-    hook.before_train(runner)
-    hook.after_train_iter(runner, 0)  # unchanged: passes
-    with torch.no_grad():
-        runner.model.teacher.layers[1].attn.proj.weight[0, 0] += 1e-3
-    with pytest.raises(RuntimeError, match='teacher weights changed'):
-        hook.after_train_iter(runner, 0)
-
-
-def test_a_teacher_gradient_fails_loudly(tmp_path):
-    runner = fake_runner(tmp_path)
-    hook = PCCLDistillationHook(check_interval=1)
-    hook.before_train(runner)
-    weight = runner.model.teacher.ln1.weight
-    weight.grad = torch.zeros_like(weight)
-    with pytest.raises(RuntimeError, match='received gradients'):
-        hook.after_train_iter(runner, 0)
+        model=model, work_dir=str(tmp_path), iter=0,
+        logger=logging.getLogger('test'), hooks=[],
+        message_hub=MessageHub('fake'))
 
 
 def test_save_writes_a_merged_plain_backbone(tmp_path):
@@ -80,8 +39,11 @@ def test_save_writes_a_merged_plain_backbone(tmp_path):
         if 'lora_B' in name:
             torch.nn.init.normal_(param, std=0.1)
     checkpoint = dict(meta=dict(iter=7, epoch=0))
-    PCCLDistillationHook().before_save_checkpoint(runner, checkpoint)
+    MergedBackboneExportHook().before_save_checkpoint(runner, checkpoint)
     path = tmp_path / 'univ_backbone_iter_7.pth'
+    # the project's weights-only loader reads it: builtins in meta only
+    assert load_checkpoint_safely(path)['meta'] == dict(
+        iter=7, epoch=0, arch=TINY_ARCH)
     plain = VisionTransformer(arch=TINY_ARCH, img_size=32, patch_size=8,
                               out_type='featmap')
     plain.eval()
@@ -96,7 +58,7 @@ def test_exports_follow_the_keep_count_and_keep_the_best(tmp_path):
     hub = MessageHub('exports')
     runner = SimpleNamespace(work_dir=str(tmp_path), message_hub=hub, hooks=[
         CheckpointHook(interval=1, max_keep_ckpts=1, save_best='auto')])
-    hook = PCCLDistillationHook()
+    hook = MergedBackboneExportHook()
     for iteration in (2, 4, 6, 8):
         if iteration == 4:  # MMEngine records a new best before saving it
             hub.update_info('best_ckpt', str(tmp_path / 'best_iter_4.pth'))
@@ -125,7 +87,7 @@ def test_nothing_is_pruned_before_the_new_checkpoint_is_saved(tmp_path,
                                                              keep):
     runner = SavingRunner(**vars(fake_runner(tmp_path)), during_saves=[])
     runner.hooks = [SafeCheckpointHook(by_epoch=False, max_keep_ckpts=keep),
-                    PCCLDistillationHook()]
+                    MergedBackboneExportHook()]
     runner.hooks[0].before_train(runner)
     for step in range(1, 6):
         runner.hooks[1].before_train_iter(runner, step - 1)
