@@ -150,8 +150,7 @@ class LoadPairedImages(BaseTransform):
             if images[key] is None:
                 image = EncodedImage(self._get(path), path, grayscale,
                                      self.fast_jpeg)
-                images[key] = self.pixel_cache.decode_and_store(
-                    image, image_size(image))
+                images[key] = self.pixel_cache.decode_and_store(image)
         return images, [im.shape[:2] for im in images.values()]
 
     def transform(self, results: dict) -> dict:
