@@ -28,9 +28,10 @@ class PairedRandomResizedCrop(BaseTransform):
     The images are either decoded already or still ``encoded``
     (``LoadPairedImages(decode='crop')``): then the box is drawn from the
     header's ``ori_shape`` with the same random numbers, and each image is
-    decoded at the smallest JPEG scale (1, 1/2, 1/4, 1/8) at which the box
-    is still at least ``scale``. With ``decode_on_device`` set, only the
-    box is drawn; the data preprocessor decodes and resamples it.
+    decoded around the box only, at the smallest JPEG scale (1, 1/2, 1/4,
+    1/8) at which the box is still at least ``scale``. With
+    ``decode_on_device`` set, only the box is drawn; the data preprocessor
+    decodes and resamples it.
 
     Required keys: ``keys`` (or ``encoded`` and ``ori_shape``). Modified
     keys: ``keys``, ``img_shape``. Added keys: ``crop_bbox`` (``x1, y1, x2,
