@@ -175,21 +175,29 @@ def stage_split(contenders: dict[str, list[tuple[str, Stage]]],
 
 
 def pairs_per_second(contenders: dict[str, Callable[[dict], object]],
-                     items: list[dict], rounds: int) -> dict[str, float]:
-    """Median pairs per CPU second of each contender over ``rounds``
-    passes of ``items``; each round runs every contender once, in turn
-    (the order rotates every round)."""
+                     items: list[dict], rounds: int
+                     ) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Pairs per CPU second of each contender over ``rounds`` passes of
+    ``items``; each round runs every contender once, in turn (the order
+    rotates every round).
+
+    Returns:
+        tuple[dict, dict]: The median rate of each contender, and its rate
+        in every round (for ratios within a round: the contenders of one
+        round ran seconds apart, under the same load).
+    """
     names = list(contenders)
-    seconds: dict[str, list[float]] = {name: [] for name in names}
+    per_round: dict[str, list[float]] = {name: [] for name in names}
     for index in range(rounds):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
             begin = time.thread_time()
             for item in items:
                 contenders[name](copy.copy(item))
-            seconds[name].append(time.thread_time() - begin)
-    return {name: len(items) / statistics.median(t)
-            for name, t in seconds.items()}
+            per_round[name].append(len(items) /
+                                   (time.thread_time() - begin))
+    return ({name: statistics.median(r) for name, r in per_round.items()},
+            per_round)
 
 
 def with_decode(pipeline: list[dict], mode: str, **options) -> list[dict]:
@@ -236,7 +244,8 @@ def single_thread_rates(pipeline: list[dict], items: list[dict],
     """Pairs/s on one thread: ours (``pipeline`` as configured), ours with
     full decoding, ours with exact JPEG decoding (when ``pipeline`` sets
     ``fast_jpeg``), the CPU part of the device path (``jpeg`` pairs only),
-    release-style; and the per-stage split."""
+    release-style; the median over rounds of ours / release-style within a
+    round (``paired_speed_up``); and the per-stage split."""
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     transforms = [TRANSFORMS.build(t) for t in pipeline]
@@ -256,10 +265,13 @@ def single_thread_rates(pipeline: list[dict], items: list[dict],
             with_decode(pipeline, 'crop', fast_jpeg=False))
     if jpeg:
         contenders[DEVICE_CPU_PART] = Compose(with_decode(pipeline, 'device'))
-    rates = pairs_per_second(contenders, items, rounds)
+    rates, per_round = pairs_per_second(contenders, items, rounds)
+    paired = statistics.median(
+        ours / release for ours, release in zip(
+            per_round['ours'], per_round['release-style'], strict=True))
     split = stage_split({'ours': our_stages(crop, flip, fast),
                          'release-style': release}, items, rounds)
-    return dict(rates=rates, stages=split)
+    return dict(rates=rates, paired_speed_up=paired, stages=split)
 
 
 def set_seeds(seed: int) -> None:
@@ -357,7 +369,8 @@ def report(result: dict) -> str:
         f"{result['shape'][0]}x{result['shape'][1]}, {result['rounds']} "
         'interleaved rounds (medians of CPU time)',
         f'pairs/s per core: ours {ours:.1f}, release-style {release:.1f}, '
-        f'speed-up {ours / release:.2f}',
+        f'speed-up {ours / release:.2f} (median of the ratios within a '
+        f"round: {result['paired_speed_up']:.2f})",
         f"  ours with full decoding: {rates['ours, full decode']:.1f} "
         'pairs/s' + (f'; with exact JPEG decoding (fast_jpeg=False): '
                      f'{rates[EXACT_JPEG]:.1f} pairs/s'
