@@ -6,8 +6,10 @@ from mmcv.transforms import Compose
 from mmengine.dataset import default_collate
 
 from univ_mm.datasets.transforms import LoadPairedImages
+from univ_mm.datasets.transforms import turbojpeg_region as turbojpeg
 from univ_mm.datasets.transforms.decoding import (
     JPEG_REDUCTIONS,
+    WINDOW_MARGIN,
     EncodedImage,
     decode,
     decode_box,
@@ -89,18 +91,85 @@ def test_reduction_keeps_the_box_at_least_the_output():
 def test_reduced_decode_is_smaller_and_faithful(pairs):
     image = encoded(pairs[0]['rgb_path'])
     assert image_size(image) == SHAPE
-    pixels, reduction = decode(image, SHAPE, 2)
-    assert reduction == 2 and pixels.shape == (48, 60, 4)  # BGRX
+    pixels, reduction, origin = decode(image, 2)
+    assert reduction == 2 and origin == (0, 0)
+    assert pixels.shape == (48, 60, 4)  # BGRX
     box = (4, 0, 104, 96)  # 100x96 pixels: reduction 2 for 48 px
     assert reduction_for(box, (48, 48)) == 2
     assert reduction_for(box, (24, 24)) == 4
     for path, gray in ((pairs[0]['rgb_path'], False),
                        (pairs[0]['ir_path'], True)):
-        reduced = decode_box(encoded(path, gray), SHAPE, box, (48, 48))
-        full = decode_box(encoded(path, gray), SHAPE, box, (48, 48),
-                          reduction=1)
+        reduced = decode_box(encoded(path, gray), box, (48, 48))
+        full = decode_box(encoded(path, gray), box, (48, 48), reduction=1)
         assert reduced.shape == full.shape
         assert psnr(reduced, full) > MIN_PSNR
+
+
+@pytest.mark.parametrize('fast', [False, True])
+def test_window_decode_matches_the_whole_image(pairs, fast):
+    """Decoding only the rows and iMCU columns around a box gives the
+    pixels a whole-image decode gives there, at every reduction."""
+    rng = np.random.default_rng(1)
+    for path, gray in ((pairs[1]['rgb_path'], False),
+                       (pairs[1]['ir_path'], True)):
+        image = encoded(path, gray)._replace(fast=fast)
+        for reduction in JPEG_REDUCTIONS:
+            whole = decode(image, reduction).pixels
+            for _ in range(6):
+                x1, y1 = rng.integers(0, 60), rng.integers(0, 48)
+                box = (x1, y1, x1 + rng.integers(8, 120 - x1 + 1),
+                       y1 + rng.integers(8, 96 - y1 + 1))
+                window, _, (left, top) = decode(image, reduction, box)
+                assert left % (16 // reduction or 1) == 0  # iMCU, 4:2:0
+                assert left <= max(0, box[0] // reduction - WINDOW_MARGIN)
+                assert top == max(0, box[1] // reduction - WINDOW_MARGIN)
+                height, width = window.shape[:2]
+                # smooth chroma upsampling differs in a window's first and
+                # last column where they are not the image's (the margin)
+                smooth = not fast
+                inner = slice(int(smooth and left > 0), width - int(
+                    smooth and left + width < whole.shape[1]))
+                np.testing.assert_array_equal(
+                    window[:, inner],
+                    whole[top:top + height, left:left + width][:, inner])
+                assert (top + height, left + width) == tuple(
+                    min(-(-s // reduction), -(-e // reduction) + WINDOW_MARGIN)
+                    for s, e in zip(SHAPE, box[:1:-1], strict=True))
+                out = decode_box(image, box, (24, 20), reduction=reduction)
+                reference = resample_box(whole, box, (24, 20), reduction)
+                # cv2.warpAffine's float sample positions move with the
+                # origin: rounding, at most 1
+                assert np.abs(out.astype(int) - reference).max() <= 1
+
+
+def test_window_decode_falls_back_to_the_whole_image(pairs, monkeypatch):
+    """Subsampling TurboJPEG cannot name has no iMCU to crop on: the whole
+    image is decoded and resampled where the box is."""
+    image = encoded(pairs[0]['rgb_path'])
+    box = (30, 20, 90, 70)
+    windowed = decode_box(image, box, (16, 16))
+    monkeypatch.setattr(turbojpeg, 'MCU_WIDTHS', ())
+    pixels, _, origin = decode(image, 1, box)
+    assert origin == (0, 0) and pixels.shape == (*SHAPE, 4)
+    assert np.abs(decode_box(image, box, (16, 16)).astype(int)
+                  - windowed).max() <= 1
+
+
+def test_a_failed_decode_leaves_the_decoder_usable(pairs, monkeypatch):
+    good = encoded(pairs[0]['ir_path'], True)
+    expected = decode(good).pixels
+    for broken in (b'\xff\xd8\xff\xe0 cut', good.data[:len(good.data) // 2]):
+        with pytest.raises(OSError, match='Cannot decode image'):
+            decode(good._replace(data=broken))
+        np.testing.assert_array_equal(decode(good).pixels, expected)
+    turbojpeg._library.cache_clear()
+    monkeypatch.setattr(turbojpeg.importlib.metadata, 'files',
+                        lambda name: [])
+    try:
+        with pytest.raises(ImportError, match='install the turbojpeg wheel'):
+            turbojpeg._library()
+    finally:
+        turbojpeg._library.cache_clear()
 
 
 def test_resample_box_geometry():
@@ -121,8 +190,8 @@ def test_resample_box_geometry():
 def test_fast_decoding_is_faithful(pairs):
     for path, gray in ((pairs[0]['rgb_path'], False),
                        (pairs[0]['ir_path'], True)):
-        exact, _ = decode(encoded(path, gray), SHAPE)
-        fast, _ = decode(encoded(path, gray)._replace(fast=True), SHAPE)
+        exact = decode(encoded(path, gray)).pixels
+        fast = decode(encoded(path, gray)._replace(fast=True)).pixels
         assert fast.shape == exact.shape
         assert (fast != exact).any()  # the fast paths did run
         assert psnr(fast, exact) > MIN_PSNR

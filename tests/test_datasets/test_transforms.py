@@ -4,6 +4,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
+from mmcv.transforms import RandomFlip
 from mmengine.structures import BaseDataElement
 
 from univ_mm.datasets.mvip import MVIPDataset
@@ -137,6 +138,24 @@ def test_flip_uses_random_flip_logic():
     np.testing.assert_array_equal(out['ir_img'], ir)
     with pytest.raises(ValueError, match='extra_keys'):
         PairedRandomFlip(extra_keys=('img', 'ir_img'))
+
+
+@pytest.mark.parametrize('options', [
+    dict(prob=0.5), dict(prob=0.3, direction='vertical'),
+    dict(prob=0.9, direction=['horizontal', 'vertical', 'diagonal']),
+    dict(prob=[0.2, 0.5], direction=['vertical', 'horizontal']),
+    dict(prob=1.0), dict(prob=0.0)])
+def test_flip_draws_what_random_flip_draws(options):
+    """The same directions as RandomFlip for a seed, and the generator left
+    in the same state (exact resume)."""
+    draws = {}
+    for flip in (RandomFlip(**options), PairedRandomFlip(**options)):
+        np.random.seed(11)
+        draws[type(flip)] = [flip._choose_direction() for _ in range(300)]
+        draws[type(flip)].append(np.random.random_sample())
+    assert draws[RandomFlip] == draws[PairedRandomFlip]
+    assert (len(set(draws[RandomFlip][:-1])) > 1
+            or options['prob'] in (0.0, 1.0))
 
 
 def test_pack_paired_inputs():

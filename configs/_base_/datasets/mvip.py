@@ -5,7 +5,8 @@ train_pipeline = [
     # IR stays one channel through the augmentation; the data preprocessor
     # broadcasts it to 3 identical channels when it normalises. decode='crop'
     # reads bytes and headers here; the crop decodes only what its box needs
-    # (JPEGs at 1/2, 1/4, 1/8 while the box stays >= 224 px), fast_jpeg with
+    # (JPEGs: the rows and columns around it, at 1/2, 1/4, 1/8 while the box
+    # stays >= 224 px), fast_jpeg with
     # libjpeg-turbo's fast IDCT and chroma upsampling (README, Performance).
     # For decoding on the GPU: decode='device' without fast_jpeg, and
     # model.data_preprocessor.decode_on_device=True

@@ -1,11 +1,12 @@
 """Header-first decoding: read an image's size, then decode only as much
 as a crop box needs and resample the box.
 
-JPEG files are decoded with libjpeg-turbo through ``simplejpeg``, which can
-scale by 1/2, 1/4 or 1/8 inside the inverse DCT; other formats are decoded
-at full size by :func:`mmcv.imfrombytes`. The resampling maps output pixel
-centres onto the box in the (possibly reduced) decoded image, so every
-decode scale, and the device path of
+JPEG files are decoded by libjpeg-turbo (:mod:`.turbojpeg_region`): only
+the rows and iMCU columns around the box, scaled by 1/2, 1/4 or 1/8 inside
+the inverse DCT when the box stays large enough; other formats are decoded
+whole at full size by :func:`mmcv.imfrombytes`. The resampling maps output
+pixel centres onto the box in the (possibly reduced) decoded image, so
+every decode scale, and the device path of
 :class:`~univ_mm.models.data_preprocessors.PairedDataPreprocessor`, samples
 the same points of the scene.
 """
@@ -17,14 +18,20 @@ from typing import NamedTuple
 import cv2
 import mmcv
 import numpy as np
-import simplejpeg
 from mmcv.image.geometric import cv2_interp_codes
 from PIL import Image
+
+from .turbojpeg_region import decode_window, read_header
 
 #: Scale denominators that libjpeg-turbo's SIMD inverse DCT serves fast; the
 #: M/8 scales in between decode slower than full size (measured).
 JPEG_REDUCTIONS = (8, 4, 2, 1)
 JPEG_MAGIC = b'\xff\xd8\xff'
+#: Decoded pixels kept around a crop box on every side: the 4-pixel reach
+#: of the widest kernel (lanczos) and one more, because libjpeg-turbo's
+#: smooth chroma upsampling computes a region's edge columns differently
+#: from a whole-image decode; the resampling never reads them.
+WINDOW_MARGIN = 5
 
 
 class EncodedImage(NamedTuple):
@@ -36,8 +43,9 @@ class EncodedImage(NamedTuple):
         grayscale (bool): Decode the luminance only, ``(H, W)``; otherwise
             BGR, ``(H, W, 3)``.
         fast (bool): Decode JPEGs with libjpeg-turbo's fast integer inverse
-            DCT and plain (not smoothed) chroma upsampling, simplejpeg's
-            ``fastdct`` and ``fastupsample``: faster, slightly less exact.
+            DCT and plain (not smoothed) chroma upsampling (TurboJPEG's
+            ``TJPARAM_FASTDCT`` and ``TJPARAM_FASTUPSAMPLE``): faster,
+            slightly less exact.
             Defaults to False.
     """
     data: bytes
@@ -59,8 +67,7 @@ def image_size(image: EncodedImage) -> tuple[int, int]:
     """
     try:
         if is_jpeg(image.data):
-            height, width, _, _ = simplejpeg.decode_jpeg_header(image.data)
-            return height, width
+            return read_header(image.data)[:2]
         with Image.open(io.BytesIO(image.data)) as pil_image:
             return pil_image.height, pil_image.width
     except Exception as err:
@@ -85,45 +92,60 @@ def reduction_for(box: Sequence[int], out_size: Sequence[int]) -> int:
                 or d == 1)
 
 
-def decode(image: EncodedImage, shape: Sequence[int],
-           reduction: int = 1) -> tuple[np.ndarray, int]:
-    """Decode an image, JPEGs at 1/``reduction`` of their size.
+class Decoded(NamedTuple):
+    """Decoded pixels of an image, or of a window of it.
+
+    Attributes:
+        pixels (np.ndarray): uint8, ``(h, w)`` (grayscale), ``(h, w, 3)``
+            (BGR, not a JPEG) or ``(h, w, 4)`` (BGRX: JPEGs are decoded with
+            a padding channel, because :func:`cv2.warpAffine` resamples 4
+            channels several times faster than 3; see
+            :func:`resample_box`).
+        reduction (int): The image was decoded at 1/``reduction`` of its
+            size. Defaults to 1.
+        origin (tuple[int, int]): ``(x, y)`` of ``pixels[0, 0]`` in the
+            image decoded at that size. Defaults to (0, 0).
+    """
+    pixels: np.ndarray
+    reduction: int = 1
+    origin: tuple[int, int] = (0, 0)
+
+
+def decode(image: EncodedImage, reduction: int = 1,
+           box: Sequence[int] | None = None) -> Decoded:
+    """Decode an image, JPEGs at 1/``reduction`` of their size and only
+    around ``box``.
 
     Args:
         image (EncodedImage): What to decode.
-        shape (Sequence[int]): Full-size ``(height, width)`` from the
-            header.
-        reduction (int): A denominator of :data:`JPEG_REDUCTIONS`.
-            Defaults to 1.
+        reduction (int): A denominator of :data:`JPEG_REDUCTIONS`; ignored
+            (1) for a file that is not a JPEG. Defaults to 1.
+        box (Sequence[int], optional): ``(x1, y1, x2, y2)`` in full-size
+            pixels: a JPEG is decoded in the rows and iMCU columns that
+            cover it plus :data:`WINDOW_MARGIN` pixels. None decodes the
+            whole image. Defaults to None.
 
     Returns:
-        tuple[np.ndarray, int]: The uint8 image and the reduction it was
-        decoded at (1 for a file that is not a JPEG, or when the decoder
-        picked another scale). The image is ``(h, w)`` (grayscale),
-        ``(h, w, 3)`` (BGR, not a JPEG) or ``(h, w, 4)`` (BGRX: JPEGs are
-        decoded with a padding channel, because :func:`cv2.warpAffine`
-        resamples 4 channels several times faster than 3; see
-        :func:`resample_box`).
+        Decoded: The pixels, their reduction and origin.
     """
     try:
         if not is_jpeg(image.data):
             flag = 'grayscale' if image.grayscale else 'color'
-            return mmcv.imfrombytes(image.data, flag=flag), 1
-        wanted = [math.ceil(s / reduction) for s in shape]
-        pixels = simplejpeg.decode_jpeg(
-            image.data, 'GRAY' if image.grayscale else 'BGRX',
-            fastdct=image.fast, fastupsample=image.fast,
-            min_height=wanted[0], min_width=wanted[1])
+            return Decoded(mmcv.imfrombytes(image.data, flag=flag))
+        window = None if box is None else (
+            *(math.floor(v / reduction) - WINDOW_MARGIN for v in box[:2]),
+            *(math.ceil(v / reduction) + WINDOW_MARGIN for v in box[2:]))
+        pixels, origin = decode_window(image.data, image.grayscale,
+                                       image.fast, reduction, window)
     except Exception as err:
         raise OSError(f'Cannot decode image {image.path!r}: {err}') from err
-    if list(pixels.shape[:2]) != wanted:  # a tiny image: another scale won
-        return decode(image, shape, 1) if reduction > 1 else (pixels, 1)
-    return (pixels[..., 0] if image.grayscale else pixels), reduction
+    return Decoded(pixels, reduction, origin)
 
 
 def resample_box(image: np.ndarray, box: Sequence[int],
                  out_size: Sequence[int], reduction: int = 1,
-                 interpolation: str = 'bilinear') -> np.ndarray:
+                 interpolation: str = 'bilinear',
+                 origin: Sequence[int] = (0, 0)) -> np.ndarray:
     """Resample a box of the full-size image to ``out_size``.
 
     Output pixel ``i`` of a row samples full-size column
@@ -137,33 +159,39 @@ def resample_box(image: np.ndarray, box: Sequence[int],
     by at most 1.
 
     Args:
-        image (np.ndarray): The decoded image, ``(h, w)`` or ``(h, w, c)``;
-            a 4-channel image is BGRX from :func:`decode`: its padding
-            channel is dropped.
+        image (np.ndarray): The decoded image, or a window of it,
+            ``(h, w)`` or ``(h, w, c)``; a 4-channel image is BGRX from
+            :func:`decode`: its padding channel is dropped.
         box (Sequence[int]): ``(x1, y1, x2, y2)`` in full-size pixels.
         out_size (Sequence[int]): Output ``(w, h)``.
         reduction (int): The image is 1/``reduction`` of full size.
             Defaults to 1.
         interpolation (str): An interpolation of :func:`mmcv.imresize`.
             Defaults to 'bilinear'.
+        origin (Sequence[int]): ``(x, y)`` of ``image[0, 0]`` in the image
+            decoded at 1/``reduction`` (a window from :func:`decode`); a
+            window's edges that are not the image's must lie beyond what
+            the samples read. Defaults to (0, 0).
 
     Returns:
         np.ndarray: ``(h, w)``, ``(h, w, c)`` or ``(h, w, 3)`` for BGRX, the
         dtype of ``image``.
     """
     x1, y1, x2, y2 = box
+    left, top = origin
     if (interpolation == 'bilinear' and reduction == 1
             and x2 - x1 >= out_size[0] and y2 - y1 >= out_size[1]):
         # the same sample points, all inside the box: cv2.resize does
         # them 1.2x (BGRX) to 2.8x (grey) faster than cv2.warpAffine
-        out = cv2.resize(image[y1:y2, x1:x2], tuple(out_size),
-                         interpolation=cv2.INTER_LINEAR)
+        out = cv2.resize(image[y1 - top:y2 - top, x1 - left:x2 - left],
+                         tuple(out_size), interpolation=cv2.INTER_LINEAR)
     else:
         step_x, step_y = (x2 - x1) / out_size[0], (y2 - y1) / out_size[1]
         # full-size x maps to (x + 0.5) / reduction - 0.5 when decoded
         matrix = np.array([[step_x, 0, x1 + 0.5 * step_x],
                            [0, step_y, y1 + 0.5 * step_y]]) / reduction
         matrix[:, 2] -= 0.5
+        matrix[:, 2] -= (left, top)  # exact: whole numbers below the value
         out = cv2.warpAffine(
             image, matrix, tuple(out_size),
             flags=cv2_interp_codes[interpolation] | cv2.WARP_INVERSE_MAP,
@@ -171,15 +199,13 @@ def resample_box(image: np.ndarray, box: Sequence[int],
     return out[..., :3] if out.ndim == 3 and out.shape[2] == 4 else out
 
 
-def decode_box(image: EncodedImage, shape: Sequence[int],
-               box: Sequence[int], out_size: Sequence[int],
-               interpolation: str = 'bilinear',
+def decode_box(image: EncodedImage, box: Sequence[int],
+               out_size: Sequence[int], interpolation: str = 'bilinear',
                reduction: int | None = None) -> np.ndarray:
     """Decode as much of an image as ``box`` needs and resample the box.
 
     Args:
         image (EncodedImage): What to decode.
-        shape (Sequence[int]): Full-size ``(height, width)``.
         box (Sequence[int]): ``(x1, y1, x2, y2)`` in full-size pixels.
         out_size (Sequence[int]): Output ``(w, h)``.
         interpolation (str): See :func:`resample_box`. Defaults to
@@ -192,5 +218,6 @@ def decode_box(image: EncodedImage, shape: Sequence[int],
     """
     if reduction is None:
         reduction = reduction_for(box, out_size)
-    pixels, reduction = decode(image, shape, reduction)
-    return resample_box(pixels, box, out_size, reduction, interpolation)
+    pixels, reduction, origin = decode(image, reduction, box)
+    return resample_box(pixels, box, out_size, reduction, interpolation,
+                        origin)

@@ -32,9 +32,10 @@ class LoadPairedImages(BaseTransform):
 
     - ``'full'``: here, both images at full size.
     - ``'crop'``: later, by :class:`PairedRandomResizedCrop`, which decodes
-      only as much as its box needs (JPEGs at 1/2, 1/4 or 1/8 of their
-      size while the box stays at least the output size). This transform
-      reads the bytes and the image headers only.
+      only as much as its box needs (JPEGs: the rows down to the box's
+      last and the columns around it, at 1/2, 1/4 or 1/8 of their size
+      while the box stays at least the output size). This transform reads
+      the bytes and the image headers only.
     - ``'device'``: by the data preprocessor on the training device
       (``PairedDataPreprocessor(decode_on_device=True)``), JPEG files only;
       the crop box and flip are still drawn in the pipeline.
@@ -150,8 +151,7 @@ class LoadPairedImages(BaseTransform):
             if images[key] is None:
                 image = EncodedImage(self._get(path), path, grayscale,
                                      self.fast_jpeg)
-                images[key] = self.pixel_cache.decode_and_store(
-                    image, image_size(image))
+                images[key] = self.pixel_cache.decode_and_store(image)
         return images, [im.shape[:2] for im in images.values()]
 
     def transform(self, results: dict) -> dict:

@@ -51,14 +51,13 @@ class PixelCache:
         except FileNotFoundError:
             return None
 
-    def decode_and_store(self, image: EncodedImage,
-                         shape: tuple[int, int]) -> np.ndarray:
+    def decode_and_store(self, image: EncodedImage) -> np.ndarray:
         """Decode an image at full size and write it to the cache.
 
         Raises:
             OSError: When the disk would keep less than 1 GiB free.
         """
-        pixels, _ = decode(image, shape)
+        pixels = decode(image).pixels
         os.makedirs(self.folder, exist_ok=True)
         free = shutil.disk_usage(self.folder).free
         self._announce(pixels.nbytes, free)
