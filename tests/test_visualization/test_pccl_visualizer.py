@@ -10,7 +10,7 @@ from helpers import TINY_ARCH
 from mmengine.config import Config
 from mmengine.visualization import BaseVisBackend
 
-from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import MODELS, VISBACKENDS, VISUALIZERS
 from univ_mm.visualization import PCCLVisualizer, pca_colours
 

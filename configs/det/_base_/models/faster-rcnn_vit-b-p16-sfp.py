@@ -8,7 +8,6 @@
 # output (no final norm); drop path 0.1; inputs zero-padded to 1024 x 1024
 # after normalisation (square_pad=1024).
 _base_ = 'mmdet::_base_/models/faster-rcnn_r50_fpn.py'
-custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
 
 # UNIV-init: the merged backbone that pre-training writes at every save
 # (work_dirs/<config>/univ_backbone_iter_N.pth) or tools/export_backbone.py
