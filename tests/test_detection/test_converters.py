@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from det_layouts import load_tool
+from helpers import load_tool
 from mmdet.datasets import CocoDataset
 from pycocotools.coco import COCO
 
