@@ -7,13 +7,11 @@
 # sequence has no class token and the pyramid reads the last block's raw
 # output (no final norm); drop path 0.1; inputs zero-padded to 1024 x 1024
 # after normalisation (square_pad=1024).
-_base_ = 'mmdet::_base_/models/faster-rcnn_r50_fpn.py'
-
-# UNIV-init: the merged backbone that pre-training writes at every save
-# (work_dirs/<config>/univ_backbone_iter_N.pth) or tools/export_backbone.py
-# makes; plain MMPretrain ViT key names. Link it here or override with
-#   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-univ_checkpoint = 'checkpoints/univ_vit-b-p16_mvip_backbone.pth'
+# UNIV-init: the merged ViT-B backbone of pre-training (see univ_backbones.py)
+_base_ = [
+    'mmdet::_base_/models/faster-rcnn_r50_fpn.py',
+    '../../../_base_/univ_backbones.py'
+]
 # normalisation: infrared by default, PAD's thermal statistics (its FLIR
 # config's pixel_mean / pixel_std, 3 identical channels); RGB configs use
 # rgb_preprocessor (ImageNet)
@@ -35,7 +33,8 @@ model = dict(
         with_cls_token=False,
         final_norm=False,
         drop_path_rate=0.1,
-        init_cfg=dict(type='Pretrained', checkpoint=univ_checkpoint)),
+        init_cfg=dict(
+            type='Pretrained', checkpoint=_base_.univ_vit_b_checkpoint)),
     neck=dict(
         _delete_=True,
         type='univ_mm.SimpleFeaturePyramid',
