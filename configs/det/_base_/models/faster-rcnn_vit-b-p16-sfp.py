@@ -12,16 +12,12 @@ _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py',
     '../../../_base_/univ_backbones.py'
 ]
-# normalisation: infrared by default, PAD's thermal statistics (its FLIR
-# config's pixel_mean / pixel_std, 3 identical channels); RGB configs use
-# rgb_preprocessor (ImageNet)
-rgb_preprocessor = dict(
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
 # detectron2's channel LayerNorm ("LN"), eps 1e-6
 norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6, requires_grad=True)
 model = dict(
-    data_preprocessor=dict(
-        mean=[96.9255] * 3, std=[47.8976] * 3, pad_size_divisor=1024),
+    # normalisation: ImageNet (MMDetection's); the infrared configs set
+    # the statistics of their dataset base
+    data_preprocessor=dict(pad_size_divisor=1024),
     backbone=dict(
         _delete_=True,
         type='univ_mm.UNIVVisionTransformer',
