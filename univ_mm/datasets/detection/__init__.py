@@ -4,6 +4,7 @@ The checked COCO dataset (:mod:`.checked_coco`, an MMDetection subclass) is
 registered by :mod:`univ_mm.det`.
 """
 from .voc_coco import (
+    COCO_OUT,
     CocoBuilder,
     VocAnnotation,
     VocObject,
@@ -19,7 +20,7 @@ from .voc_coco import (
 )
 
 __all__ = [
-    'CocoBuilder', 'VocAnnotation', 'VocObject',
+    'COCO_OUT', 'CocoBuilder', 'VocAnnotation', 'VocObject',
     'VocSample',
     'coco_to_voc_box', 'convert_voc_samples', 'parse_voc_xml',
     'read_image_size', 'summarize', 'voc_to_coco_box', 'write_coco',

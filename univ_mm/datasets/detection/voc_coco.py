@@ -35,6 +35,10 @@ class VocAnnotation:
     height: int
     objects: list[VocObject] = field(default_factory=list)
 
+#: Where the detection converters write by default (``parse_converter_args``
+#: fills in the download folder): the configs read
+#: ``ann_file='annotations_coco/...'`` under that folder.
+COCO_OUT = '{dataset_path}/annotations_coco'
 
 def _number(node: ET.Element, tag: str, path: Path) -> float:
     """The number in ``<tag>`` under ``node``; a clear error otherwise."""
