@@ -53,13 +53,17 @@ def test_import_univ_mm_only_registers():
         assert tool_only not in state['modules']
 
 
-@pytest.mark.parametrize('config', [
-    'configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py',
-    'configs/det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py'])
-def test_loading_a_config_makes_checkpoints_safe(config):
+@pytest.mark.parametrize('config, registers', [
+    ('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py',
+     'univ_mm.datasets.segmentation.msrs'),
+    ('configs/det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py',
+     'univ_mm.datasets.detection.checked_coco')])
+def test_loading_a_config_imports_its_pieces_and_makes_checkpoints_safe(
+        config, registers):
     state = state_after('from mmengine.config import Config\n'
                         f'Config.fromfile({config!r})\n')
     assert {key: state[key] for key in SAFE} == SAFE
+    assert registers in state['modules']
 
 
 def test_plain_runner_from_cfg_resumes(tmp_path):
