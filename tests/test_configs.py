@@ -12,12 +12,15 @@ from univ_mm.registry import MODELS, TRANSFORMS
 PRETRAIN_CONFIGS = sorted(Path('configs/pretrain').glob('*.py'))
 DOWNSTREAM_CONFIGS = sorted([*Path('configs/seg').glob('*.py'),
                              *Path('configs/det').glob('*.py')])
+#: The custom import that makes MMEngine's checkpoints safe (every config).
+SAFE_CHECKPOINTS = 'univ_mm.engine.safe_checkpoints'
 
 
 @pytest.mark.parametrize('path', PRETRAIN_CONFIGS, ids=lambda p: p.name)
 def test_config_loads_and_builds(path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'univ_mm'
+    assert SAFE_CHECKPOINTS in cfg.custom_imports.imports
     model = MODELS.build(cfg.model)  # no init_weights: nothing downloads
     trainable = [n for n, p in model.named_parameters() if p.requires_grad]
     assert trainable and all(
@@ -67,8 +70,10 @@ def test_a_plain_runner_gets_the_safe_checkpoint_hook(tmp_path):
 
 @pytest.mark.parametrize('path', DOWNSTREAM_CONFIGS, ids=lambda p: p.name)
 def test_downstream_configs_name_the_safe_checkpoint_hook(path):
-    """What the runner builds in the config's scope (mmseg, mmdet)."""
+    """What the runner builds in the config's scope (mmseg, mmdet), and
+    the custom import of ``use_safe_checkpoints``."""
     cfg = Config.fromfile(path)
+    assert SAFE_CHECKPOINTS in cfg.custom_imports.imports
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         hook = HOOKS.build(cfg.default_hooks.checkpoint)
     assert type(hook) is SafeCheckpointHook

@@ -8,6 +8,7 @@ Example:
 """
 import argparse
 
+from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.export import export_backbone
 
 
@@ -18,6 +19,7 @@ def main() -> None:
     parser.add_argument('--config', help='training config (default: the '
                         'one stored in the checkpoint)')
     args = parser.parse_args()
+    use_safe_checkpoints()
     path = export_backbone(args.checkpoint, args.out, args.config)
     print(f'merged backbone written to {path}')
 

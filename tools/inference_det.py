@@ -14,6 +14,7 @@ from mmdet.registry import VISUALIZERS
 from mmengine.config import DictAction
 from torch import nn
 
+from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.weights_check import (
     add_partial_load_argument,
     check_checkpoint_fills_model,
@@ -57,6 +58,7 @@ def draw(model: nn.Module, image: Path, out_file: Path,
 def main(argv: list[str] | None = None) -> None:
     """Load the detector, draw its boxes on the image, report the count."""
     args = parse_args(argv)
+    use_safe_checkpoints()
     if not args.image.is_file():
         raise FileNotFoundError(f'{args.image} is missing')
     model = init_detector(args.config, args.checkpoint, device=args.device,

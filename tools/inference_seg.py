@@ -23,6 +23,7 @@ from mmseg.apis import inference_model, init_model
 from mmseg.registry import DATASETS
 from PIL import Image
 
+from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.weights_check import (
     add_partial_load_argument,
     check_checkpoint_fills_model,
@@ -94,6 +95,7 @@ def save_outputs(image: np.ndarray, mask: np.ndarray, palette: np.ndarray,
 
 def main(argv: list[str] | None = None) -> tuple[Path, Path]:
     args = parse_args(argv)
+    use_safe_checkpoints()
     model = init_model(args.config, args.checkpoint, device=args.device,
                        cfg_options=args.cfg_options)
     check_checkpoint_fills_model(model, args.checkpoint,

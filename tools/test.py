@@ -8,6 +8,7 @@ import argparse
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.cli import (
     add_runner_arguments,
     init_distributed_on_cpu,
@@ -26,6 +27,7 @@ def main() -> None:
     add_partial_load_argument(parser)
     add_runner_arguments(parser)
     args = parser.parse_args()
+    use_safe_checkpoints()
     cfg = load_config(args)
     init_distributed_on_cpu(cfg)
     cfg.load_from = args.checkpoint

@@ -9,6 +9,7 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.cli import (
     add_runner_arguments,
     init_distributed_on_cpu,
@@ -52,6 +53,7 @@ def apply_training_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
+    use_safe_checkpoints()
     cfg = apply_training_args(load_config(args), args)
     init_distributed_on_cpu(cfg)
     runner = Runner.from_cfg(cfg)

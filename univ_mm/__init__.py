@@ -1,6 +1,11 @@
 """UNIV: a unified foundation model for infrared and visible images.
 
-Importing the package registers every module in the ``univ_mm`` scope.
+Importing the package registers the modules that the pre-training configs
+build in the ``univ_mm`` scope, and changes nothing else. The downstream
+configs also import :mod:`univ_mm.seg` or :mod:`univ_mm.det` (their
+datasets and neck, which need MMSegmentation or MMDetection), and every
+config imports :mod:`univ_mm.engine.safe_checkpoints` (see
+:func:`univ_mm.utils.use_safe_checkpoints`).
 """
 from . import (  # noqa: F401
     datasets,
@@ -9,17 +14,6 @@ from . import (  # noqa: F401
     models,
     visualization,
 )
-from .utils import (
-                    allow_runner_checkpoints,
-                    use_atomic_local_writes,
-                    use_safe_local_loading,
-)
 from .version import __version__
-
-# Checkpoints: MMEngine's resume reads its own files weights-only on
-# torch >= 2.6, local loads never unpickle code, local saves are atomic.
-allow_runner_checkpoints()
-use_safe_local_loading()
-use_atomic_local_writes()
 
 __all__ = ['__version__']

@@ -1,6 +1,10 @@
 # runtime settings shared by every UNIV pre-training config
 default_scope = 'univ_mm'
-custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
+# univ_mm's modules, and MMEngine's checkpoints made resumable on torch >= 2.6,
+# weights-only and atomic (README, "What univ_mm changes in MMEngine")
+custom_imports = dict(
+    imports=['univ_mm', 'univ_mm.engine.safe_checkpoints'],
+    allow_failed_imports=False)
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),

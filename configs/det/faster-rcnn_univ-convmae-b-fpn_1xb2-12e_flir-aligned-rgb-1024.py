@@ -10,5 +10,4 @@ _base_ = [
 optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys=_base_.convmae_norms_no_decay))
 model = dict(
-    data_preprocessor=_base_.rgb_preprocessor,
     roi_head=dict(bbox_head=dict(num_classes=3)))

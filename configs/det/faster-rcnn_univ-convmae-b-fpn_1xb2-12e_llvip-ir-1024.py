@@ -9,4 +9,6 @@ _base_ = [
 ]
 optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys=_base_.convmae_norms_no_decay))
-model = dict(roi_head=dict(bbox_head=dict(num_classes=1)))
+model = dict(
+    data_preprocessor=_base_.normalisation,
+    roi_head=dict(bbox_head=dict(num_classes=1)))

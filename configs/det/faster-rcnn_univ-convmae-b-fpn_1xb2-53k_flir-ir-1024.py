@@ -11,7 +11,9 @@ _base_ = [
 ]
 optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys=_base_.convmae_norms_no_decay))
-model = dict(roi_head=dict(bbox_head=dict(num_classes=3)))
+model = dict(
+    data_preprocessor=_base_.normalisation,
+    roi_head=dict(bbox_head=dict(num_classes=3)))
 # PAD: a checkpoint every 10,000 iterations, one kept; a log line every 100
 default_hooks = dict(
     checkpoint=dict(by_epoch=False, interval=10000, max_keep_ckpts=1),

@@ -8,5 +8,4 @@ _base_ = [
     './_base_/default_runtime.py',
 ]
 model = dict(
-    data_preprocessor=_base_.rgb_preprocessor,
     roi_head=dict(bbox_head=dict(num_classes=1)))

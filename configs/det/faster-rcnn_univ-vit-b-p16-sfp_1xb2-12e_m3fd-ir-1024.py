@@ -7,4 +7,6 @@ _base_ = [
     './_base_/schedules/adamw-ld0.7_1xb2-12e.py',
     './_base_/default_runtime.py',
 ]
-model = dict(roi_head=dict(bbox_head=dict(num_classes=6)))
+model = dict(
+    data_preprocessor=_base_.normalisation,
+    roi_head=dict(bbox_head=dict(num_classes=6)))

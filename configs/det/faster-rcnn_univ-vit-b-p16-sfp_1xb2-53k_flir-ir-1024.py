@@ -8,7 +8,9 @@ _base_ = [
     './_base_/schedules/adamw-ld0.7_1xb2-53k.py',
     './_base_/default_runtime.py',
 ]
-model = dict(roi_head=dict(bbox_head=dict(num_classes=3)))
+model = dict(
+    data_preprocessor=_base_.normalisation,
+    roi_head=dict(bbox_head=dict(num_classes=3)))
 # PAD: a checkpoint every 10,000 iterations, one kept; a log line every 100
 default_hooks = dict(
     checkpoint=dict(by_epoch=False, interval=10000, max_keep_ckpts=1),

@@ -3,6 +3,6 @@ _base_ = './univ_vit-b_mvip.py'
 
 teacher_checkpoint = 'https://download.openmmlab.com/mmclassification/v0/deit/deit-small_pt-4xb256_in1k_20220218-9425b9bb.pth'  # noqa: E501
 model = dict(
-    backbone=dict(arch='s'),
-    teacher=dict(arch='s', init_cfg=dict(checkpoint=teacher_checkpoint)),
+    backbone=dict(arch='deit-s'),
+    teacher=dict(arch='deit-s', init_cfg=dict(checkpoint=teacher_checkpoint)),
 )

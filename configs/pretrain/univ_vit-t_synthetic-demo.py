@@ -12,8 +12,8 @@ _base_ = [
 # model settings
 img_size = 112
 model = dict(
-    backbone=dict(arch='t', img_size=img_size),
-    teacher=dict(arch='t', img_size=img_size, init_cfg=None),
+    backbone=dict(arch='deit-t', img_size=img_size),
+    teacher=dict(arch='deit-t', img_size=img_size, init_cfg=None),
 )
 
 # dataset settings

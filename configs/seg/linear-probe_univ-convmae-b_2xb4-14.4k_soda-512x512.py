@@ -3,7 +3,7 @@
 # linear_vit_base_12_512_slide_14k_soda.py, train_scripts/train_vit_base.sh):
 # frozen backbone, plain AdamW, 2 GPUs x 4 images, seed 0; the head reads
 # ConvMAE's stride-4/8/16 maps.
-# normalisation: UNIP's thermal statistics (its configs/_base_/datasets)
+# normalisation: the thermal statistics of the dataset base
 _base_ = [
     './_base_/models/linear-probe_univ-convmae-b.py',
     './_base_/datasets/soda.py',
@@ -13,5 +13,5 @@ _base_ = [
 ]
 train_dataloader = dict(batch_size=4)
 model = dict(
-    data_preprocessor=dict(mean=[96.9255] * 3, std=[47.8976] * 3),
+    data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=21))

@@ -2,8 +2,7 @@
 # release has no MSRS linear probe: this is UNIP's probe (head and
 # optimiser, casiatao/UNIP UNIP_segmentation/configs/linear_probing/)
 # on the MSRS schedule (fangyuanmao/UNIV SEG/MCMAE_SEG).
-# normalisation: UNIV's infrared pre-training statistics; the release's
-# MSRS dataset config is not published, so this is an assumption
+# normalisation: the thermal statistics of the dataset base
 _base_ = [
     './_base_/models/linear-probe_univ-vit-b.py',
     './_base_/datasets/msrs-ir.py',
@@ -13,7 +12,7 @@ _base_ = [
 ]
 train_dataloader = dict(batch_size=2)
 model = dict(
-    data_preprocessor=dict(mean=[136.12] * 3, std=[64.23] * 3),
+    data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=9))
 # the release's --deterministic: cuDNN picks no benchmarked algorithms
 env_cfg = dict(cudnn_benchmark=False)

@@ -3,7 +3,7 @@
 # train_vit_base.sh over configs/fine_tuning/upernet_vit_base_12_512_slide_14k_soda.py):
 # LL-FPN (every level from block 12), layer decay 0.85, 2 GPUs x 4
 # images, seed 0.
-# normalisation: UNIP's thermal statistics (its configs/_base_/datasets)
+# normalisation: the thermal statistics of the dataset base
 _base_ = [
     './_base_/models/upernet-llfpn_univ-vit-b.py',
     './_base_/datasets/soda.py',
@@ -13,6 +13,6 @@ _base_ = [
 ]
 train_dataloader = dict(batch_size=4)
 model = dict(
-    data_preprocessor=dict(mean=[96.9255] * 3, std=[47.8976] * 3),
+    data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=21),
     auxiliary_head=dict(num_classes=21))

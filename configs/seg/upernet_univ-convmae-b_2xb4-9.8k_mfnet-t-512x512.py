@@ -7,7 +7,7 @@
 # ViT-B; every released ConvMAE-B fine-tuning (ConvMAE's segmentation
 # configs, the UNIV release's MSRS run) uses 0.75 over ConvMAE's 11 + 2
 # depths, so this is the value tuned for this backbone.
-# normalisation: UNIP's thermal statistics (its configs/_base_/datasets)
+# normalisation: the thermal statistics of the dataset base
 _base_ = [
     './_base_/models/upernet_univ-convmae-b.py',
     './_base_/datasets/mfnet-t.py',
@@ -18,6 +18,6 @@ _base_ = [
 train_dataloader = dict(batch_size=4)
 model = dict(
     backbone=dict(drop_path_rate=0.1),
-    data_preprocessor=dict(mean=[96.9255] * 3, std=[47.8976] * 3),
+    data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=9),
     auxiliary_head=dict(num_classes=9))

@@ -5,8 +5,7 @@
 # (UNIVConvMAE.get_layer_depth: 11 blocks + 2), no weight decay on 1-D
 # weights (biases, norms, layer scales), 4 GPUs x 2 images, 48k iterations,
 # seed 24: the schedule and optimiser of the ViT MSRS configs.
-# normalisation: UNIV's infrared pre-training statistics; the release's
-# MSRS dataset config is not published, so this is an assumption
+# normalisation: the thermal statistics of the dataset base
 _base_ = [
     './_base_/models/upernet_univ-convmae-b.py',
     './_base_/datasets/msrs-ir.py',
@@ -16,7 +15,7 @@ _base_ = [
 ]
 train_dataloader = dict(batch_size=2)
 model = dict(
-    data_preprocessor=dict(mean=[136.12] * 3, std=[64.23] * 3),
+    data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=9),
     auxiliary_head=dict(num_classes=9))
 # the release's --deterministic: cuDNN picks no benchmarked algorithms

@@ -2,8 +2,7 @@
 # MSRS protocol (fangyuanmao/UNIV SEG/MCMAE_SEG/configs/convmae/
 # upernet_msrs.py, run_train.sh) on a ViT-B: blocks 4/6/8/12, drop path
 # 0.2, layer decay 0.75, 4 GPUs x 2 images, 48k iterations, seed 24.
-# normalisation: UNIV's infrared pre-training statistics; the release's
-# MSRS dataset config is not published, so this is an assumption
+# normalisation: the thermal statistics of the dataset base
 _base_ = [
     './_base_/models/upernet_univ-vit-b.py',
     './_base_/datasets/msrs-ir.py',
@@ -14,7 +13,7 @@ _base_ = [
 train_dataloader = dict(batch_size=2)
 model = dict(
     backbone=dict(drop_path_rate=0.2),
-    data_preprocessor=dict(mean=[136.12] * 3, std=[64.23] * 3),
+    data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=9),
     auxiliary_head=dict(num_classes=9))
 # the release's --deterministic: cuDNN picks no benchmarked algorithms

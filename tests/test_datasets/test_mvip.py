@@ -6,7 +6,8 @@ import os.path as osp
 import pytest
 from mmengine.logging import MMLogger
 
-from univ_mm.datasets.mvip import MVIPDataset, on_rank_zero
+from univ_mm.datasets.mvip import MVIPDataset
+from univ_mm.datasets.validation import on_rank_zero
 from univ_mm.registry import DATASETS
 
 
@@ -222,7 +223,7 @@ def test_build_names_the_set_and_shows_the_check_progress(
     MVIPDataset(root, sources=['S'], hold_out=1, held_out_only=True,
                 test_mode=True)
     MVIPDataset(root, sources=['S'], hold_out=1)
-    assert 'checking the images of 1 pairs' in logged[0]
+    assert 'MVIPDataset: checking the images of 1 items' in logged[0]
     assert logged[1].startswith('MVIPDataset (validation set, the 1 held')
     assert logged[3].startswith('MVIPDataset (training set, 1 per source')
     assert '2/2' in capsys.readouterr().out  # the progress bar

@@ -30,7 +30,7 @@ def test_truncated_image_is_named(make_mvip, name):
     pattern = rf'{name}: (truncated|unreadable \(OSError: Truncated)'
     with pytest.raises(ValueError, match=pattern) as error:
         build(root)
-    assert 'skip_bad_pairs=True' in str(error.value)
+    assert 'skip_bad_items=True' in str(error.value)
 
 
 def test_unreadable_image_is_named(make_mvip):
@@ -66,7 +66,7 @@ def test_skip_mode_drops_and_reports_bad_pairs(make_mvip):
     logger, collect = MMLogger.get_current_instance(), Collect()
     logger.addHandler(collect)
     try:
-        dataset = build(root, skip_bad_pairs=True)
+        dataset = build(root, skip_bad_items=True)
     finally:
         logger.removeHandler(collect)
     assert [item['pair_name'] for item in dataset] == ['a.png', 'c.png']

@@ -4,14 +4,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from det_layouts import (
-    HEIGHT,
-    WIDTH,
-    load_tool,
-    objects_for,
-    write_image,
-    write_voc,
-)
+from det_layouts import HEIGHT, WIDTH, objects_for, write_image, write_voc
+from helpers import load_tool
 
 
 @pytest.fixture(scope='module', autouse=True)

@@ -4,26 +4,12 @@ Images are 80 x 64 (width x height) noise with bright boxes; every image
 gets objects of its dataset's classes (one at half-pixel corners) plus, where
 the real data has them, names the converters must drop.
 """
-import importlib.util
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 WIDTH, HEIGHT = 80, 64
-TOOLS = Path(__file__).parents[2] / 'tools'
-
-
-def load_tool(relative: str):
-    """Import a script of ``tools/`` (e.g. ``dataset_converters/m3fd.py``)."""
-    path = TOOLS / relative
-    name = 'tool_' + path.stem
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def objects_for(index: int, classes: tuple[str, ...],

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from det_layouts import load_tool
+from helpers import load_tool
 from mmdet.datasets import CocoDataset
 from pycocotools.coco import COCO
 
@@ -134,7 +134,11 @@ def test_cli_prints_a_summary_and_names_a_wrong_root(llvip_root, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert 'train: 3 images (ir, rgb), 6 boxes (person 6)' in result.stdout
     assert 'left out, images without a visible twin: 1' in result.stdout
-    result = subprocess.run([sys.executable, script, str(tmp_path / 'nope')],
-                            capture_output=True, text=True)
-    assert result.returncode != 0
-    assert f'no {tmp_path}/nope/infrared/train/*.jpg' in result.stderr
+    for root, message in (
+            ('nope', f'dataset folder not found: {tmp_path}/nope'),
+            ('empty', f'no {tmp_path}/empty/infrared/train/*.jpg')):
+        (tmp_path / 'empty').mkdir(exist_ok=True)
+        result = subprocess.run([sys.executable, script, str(tmp_path / root)],
+                                capture_output=True, text=True)
+        assert result.returncode != 0
+        assert message in result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
-from det_layouts import load_tool
+from helpers import load_tool
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import DefaultScope

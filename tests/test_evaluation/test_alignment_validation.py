@@ -8,7 +8,8 @@ from helpers import tiny_univ
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 
-from univ_mm.datasets import MVIPDataset, generate_synthetic_mvip
+from univ_mm.datasets import MVIPDataset
+from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS
 
 PRETRAIN_CONFIGS = sorted(Path('configs/pretrain').glob('*.py'))

@@ -103,11 +103,15 @@ def test_dense_outputs_match_mmpretrain():
         torch.testing.assert_close(a, b)
 
 
-def test_arch_zoo_tiny_and_small():
-    tiny = MODELS.build(dict(type='UNIVVisionTransformer', arch='t'))
-    small = MODELS.build(dict(type='UNIVVisionTransformer', arch='s'))
+@pytest.mark.parametrize('arch', ['s', 'deit-t', 'deit-s', 'dinov2-s'])
+def test_arch_names_keep_mmpretrain_meanings(arch):
+    ours = MODELS.get('UNIVVisionTransformer').arch_zoo[arch]
+    assert ours == VisionTransformer.arch_zoo[arch]
+
+
+def test_deit_t_builds_the_vit_t_of_deit():
+    tiny = MODELS.build(dict(type='UNIVVisionTransformer', arch='deit-t'))
     assert (tiny.embed_dims, tiny.num_layers) == (192, 12)
-    assert (small.embed_dims, small.num_layers) == (384, 12)
 
 
 def test_lora_wraps_every_target_and_trains_only_lora():

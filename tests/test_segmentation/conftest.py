@@ -3,20 +3,19 @@
 Images are 64 x 80. Label maps hold a few vertical stripes of classes,
 and every image's intensity follows its label, so a model can learn.
 """
-import importlib.util
 from pathlib import Path
 
 import mmengine.config.config as mmengine_config
 import numpy as np
 import pytest
 import torch
+from helpers import load_tool
 from mmengine.config import Config
 from PIL import Image
 
 from univ_mm.datasets.segmentation import SCUTSegDataset, SODADataset
 from univ_mm.models import UNIVVisionTransformer
 
-ROOT = Path(__file__).resolve().parents[2]
 SHAPE = (64, 80)
 #: A 4-block ViT small enough for CPU: four outputs for the pyramid.
 TINY_ARCH = dict(embed_dims=32, num_layers=4, num_heads=2,
@@ -25,11 +24,7 @@ TINY_ARCH = dict(embed_dims=32, num_layers=4, num_heads=2,
 
 def load_converter(name: str):
     """Import ``tools/dataset_converters/<name>.py`` as a module."""
-    path = ROOT / 'tools' / 'dataset_converters' / f'{name}.py'
-    spec = importlib.util.spec_from_file_location(f'converter_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(f'dataset_converters/{name}.py')
 
 
 def stripes(seed: int, values) -> np.ndarray:

@@ -1,12 +1,12 @@
 """tools/test.py and tools/inference_seg.py (compare_seg: tests/test_tools)."""
 import ast
-import importlib.util
 import runpy
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import load_tool
 from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
@@ -17,14 +17,6 @@ from univ_mm.utils.checkpoint import load_checkpoint_safely
 from univ_mm.utils.weights_check import PartialCheckpointError
 
 CONFIG = Path('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py')
-
-
-def load_tool(path: str):
-    """Import a script of ``tools/`` as a module."""
-    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -52,7 +44,7 @@ def test_test_tool_prints_per_class_iou_and_writes_metrics(
     table = out[out.index('per class results'):]
     assert all(name in table for name in MSRSDataset.METAINFO['classes'])
     printed = ast.literal_eval(out.strip().splitlines()[-1])  # test.py
-    compare_seg = load_tool('tools/analysis/compare_seg.py')
+    compare_seg = load_tool('analysis/compare_seg.py')
     miou, source = compare_seg.read_metric(tmp_path, 'mIoU')
     assert source.name == f'{source.parent.name}.json'
     assert miou == pytest.approx(printed['mIoU'], abs=1e-3)
@@ -61,7 +53,7 @@ def test_test_tool_prints_per_class_iou_and_writes_metrics(
 def test_inference_writes_colour_mask_and_overlay(trained, tmp_path, capsys):
     config, checkpoint, data_root = trained
     image = data_root / 'img_dir' / 'test' / '00000D.png'
-    inference = load_tool('tools/inference_seg.py')
+    inference = load_tool('inference_seg.py')
     mask_path, overlay_path = inference.main([
         str(image), str(config), str(checkpoint), '--out-dir',
         str(tmp_path), '--device', 'cpu'])
@@ -90,7 +82,7 @@ def test_tools_refuse_a_checkpoint_that_does_not_fill_the_model(
         str(tmp_path)])
     with pytest.raises(PartialCheckpointError, match='missing: decode_head'):
         runpy.run_path('tools/test.py', run_name='__main__')
-    inference = load_tool('tools/inference_seg.py')
+    inference = load_tool('inference_seg.py')
     args = [str(data_root / 'img_dir' / 'test' / '00000D.png'), str(config),
             str(partial), '--out-dir', str(tmp_path), '--device', 'cpu']
     with pytest.raises(PartialCheckpointError, match='missing: decode_head'):

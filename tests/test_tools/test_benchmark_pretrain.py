@@ -55,8 +55,8 @@ def test_readme_command_with_held_out_pairs_runs():
         'configs/pretrain/univ_vit-s_mvip.py', '--batch-size', '2',
         '--warmup', '1', '--repeats', '1', '--loss-batches', '2',
         '--pipeline-batches', '4', '--synthetic', '--synthetic-size', '32',
-        '40', '--cfg-options', 'model.backbone.arch=t',
-        'model.teacher.arch=t', 'model.backbone.img_size=32',
+        '40', '--cfg-options', 'model.backbone.arch=deit-t',
+        'model.teacher.arch=deit-t', 'model.backbone.img_size=32',
         'model.teacher.img_size=32', 'train_dataloader.num_workers=1',
         'train_dataloader.persistent_workers=False',
         'train_dataloader.dataset.pipeline.1.scale=32']

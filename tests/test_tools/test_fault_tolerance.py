@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.utils import latest_checkpoint, load_checkpoint_safely
+from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -179,5 +180,4 @@ def test_two_gloo_processes_match_one_process(tmp_path, data_root):
 
 
 def logged_loss(work_dir: Path) -> float:
-    scalars = next(work_dir.glob('*/vis_data/scalars.json'))
-    return json.loads(scalars.read_text().splitlines()[0])['loss']
+    return read_scalar_log(scalar_logs(work_dir)[0])[0]['loss']

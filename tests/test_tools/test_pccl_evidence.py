@@ -1,15 +1,14 @@
 """tools/analysis/pccl_evidence.py: every stage runs, at smoke size."""
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 import torch
+from helpers import load_tool
 from mmengine.config import Config
 
 from univ_mm.utils import load_checkpoint_safely
 
-TOOL = Path(__file__).parents[2] / 'tools' / 'analysis' / 'pccl_evidence.py'
 STAGES = {'data', 'teacher', 'pairs', 'alignment before', 'pccl',
           'alignment after', 'seg', 'figures', 'total'}
 
@@ -17,9 +16,7 @@ STAGES = {'data', 'teacher', 'pairs', 'alignment before', 'pccl',
 @pytest.fixture(scope='module')
 def evidence(tmp_path_factory):
     """Run the whole experiment once with the 'smoke' preset."""
-    spec = importlib.util.spec_from_file_location('pccl_evidence', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool('analysis/pccl_evidence.py')
     out = tmp_path_factory.mktemp('evidence')
     result = module.main(['--preset', 'smoke', '--out-dir', str(out),
                           '--seed', '3', '--cfg-options',

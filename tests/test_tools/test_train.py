@@ -9,7 +9,7 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
-from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.checkpoint import load_checkpoint_safely
 from univ_mm.utils.export import export_backbone
@@ -122,8 +122,8 @@ def test_readme_pretraining_command_runs_on_cpu_with_no_amp(trained):
         f'train_dataloader.dataset.data_root={trained / "data"}',
         'train_dataloader.dataset.sources=[SYNTH_DAY,SYNTH_NIGHT]',
         'train_dataloader.dataset.hold_out=0', 'val_dataloader=None',
-        'val_cfg=None', 'val_evaluator=None', 'model.backbone.arch=t',
-        'model.teacher.arch=t', f'model.backbone.img_size={SIZE}',
+        'val_cfg=None', 'val_evaluator=None', 'model.backbone.arch=deit-t',
+        'model.teacher.arch=deit-t', f'model.backbone.img_size={SIZE}',
         f'model.teacher.img_size={SIZE}', 'model.teacher.init_cfg=None',
         f'train_dataloader.dataset.pipeline.1.scale={SIZE}',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',

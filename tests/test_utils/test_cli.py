@@ -1,4 +1,7 @@
-"""What tools/train.py makes of --amp/--no-amp, --resume and the hooks."""
+"""What tools/train.py makes of --amp/--no-amp, --resume and the hooks,
+and the converters' command line."""
+from pathlib import Path
+
 import pytest
 import torch
 from mmengine.config import Config
@@ -6,6 +9,7 @@ from mmengine.config import Config
 from univ_mm.utils import cli
 from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.cli import (
+    parse_converter_args,
     resume_checkpoint,
     set_amp,
     use_safe_checkpoint_hook,
@@ -83,3 +87,21 @@ def test_resume_of_a_merged_backbone_says_what_it_is(tmp_path):
                            tmp_path / 'univ_backbone_iter_2.pth')
     with pytest.raises(ValueError, match='not a training checkpoint'):
         resume_checkpoint(str(path), tmp_path)
+
+
+def test_converter_command_line(tmp_path):
+    """``[LEADING] DATASET_PATH [-o OUT_DIR]``; -o defaults to a template
+    of the download folder; a missing download folder is named."""
+    def add_source(parser):
+        parser.add_argument('source', choices=['a', 'b'])
+
+    template = '{dataset_path}/annotations_coco'
+    args = parse_converter_args('Convert X.', template,
+                                ['b', str(tmp_path)], add_source)
+    assert (args.source, args.dataset_path) == ('b', tmp_path)
+    assert args.out_dir == tmp_path / 'annotations_coco'
+    args = parse_converter_args('Convert X.', 'data/x',
+                                [str(tmp_path), '-o', 'out'])
+    assert args.out_dir == Path('out')
+    with pytest.raises(FileNotFoundError, match='nope'):
+        parse_converter_args('Convert X.', 'data/x', [str(tmp_path / 'nope')])

@@ -1,21 +1,17 @@
 """PCCLVisualizer and tools/visualize_pccl.py write and log pictures."""
-import importlib.util
-import os.path as osp
 
 import cv2
 import numpy as np
 import pytest
 import torch
-from helpers import TINY_ARCH
+from helpers import TINY_ARCH, load_tool
 from mmengine.config import Config
 from mmengine.visualization import BaseVisBackend
 
-from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import MODELS, VISBACKENDS, VISUALIZERS
 from univ_mm.visualization import PCCLVisualizer, pca_colours
 
-TOOL = osp.join(osp.dirname(__file__), '..', '..', 'tools',
-                'visualize_pccl.py')
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
 CONVMAE_CONFIG = 'configs/pretrain/univ_convmae-tiny_synthetic-demo.py'
 
@@ -68,10 +64,7 @@ def test_visualizer_draws_and_sends_to_every_backend(tmp_path):
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('visualize_pccl', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('visualize_pccl.py')
 
 
 def test_tool_writes_before_after_pictures(tmp_path, tool):

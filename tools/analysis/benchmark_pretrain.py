@@ -18,7 +18,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from univ_mm.datasets import generate_synthetic_mvip
+from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
 from univ_mm.utils import pipeline_benchmark
 from univ_mm.utils.cli import add_runner_arguments, load_config

@@ -67,7 +67,7 @@ def list_pairs(args: argparse.Namespace) -> list[dict]:
         p.name for p in Path(args.data_root).iterdir()
         if (p / 'vi_images').is_dir())
     dataset = MVIPDataset(args.data_root, sources=sources, split=args.split,
-                          skip_bad_pairs=True)
+                          skip_bad_items=True)
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     return [{'source': d['source'], 'name': d['pair_name'],
              'rgb': d['rgb_path'], 'ir': d['ir_path']} for d in infos]

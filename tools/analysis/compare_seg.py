@@ -27,6 +27,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from univ_mm.utils.scalars import SCALARS, read_scalar_log
+
 #: The RGB retention UNIV claims, in percent of the reference.
 CLAIMED_RETENTION = 99.0
 
@@ -80,8 +82,7 @@ def records(path: Path) -> list[dict]:
         data = json.loads(text)
         return data if isinstance(data, list) else [data]
     except json.JSONDecodeError:
-        return [json.loads(line) for line in text.splitlines()
-                if line.strip()]
+        return read_scalar_log(path)
 
 
 def metric_files(work_dir: Path) -> list[Path]:
@@ -90,7 +91,7 @@ def metric_files(work_dir: Path) -> list[Path]:
                   key=lambda p: p.name, reverse=True)
     files = []
     for run in runs:
-        files += [run / f'{run.name}.json', run / 'vis_data' / 'scalars.json']
+        files += [run / f'{run.name}.json', run / SCALARS]
     return [f for f in files if f.is_file()]
 
 

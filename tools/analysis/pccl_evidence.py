@@ -45,6 +45,7 @@ from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
 )
 from univ_mm.registry import MODELS
 from univ_mm.utils.export import export_backbone
+from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 
 PCCL_CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
 SOURCES = ('SYNTH_DAY', 'SYNTH_NIGHT')
@@ -291,8 +292,7 @@ def pair_statistics(cfg: Config,
 
 def pccl_log(work_dir: Path) -> dict:
     """First and last logged training values and the validation curve."""
-    scalars = sorted(work_dir.glob('*/vis_data/scalars.json'))[-1]
-    records = [json.loads(line) for line in scalars.read_text().splitlines()]
+    records = read_scalar_log(scalar_logs(work_dir)[-1])
     train = [r for r in records if 'loss' in r]
     keys = ('loss_ir', 'loss_rgb', 'positives_per_row', 'empty_row_ratio')
     return dict(first={k: train[0][k] for k in keys},

@@ -30,12 +30,14 @@ from pathlib import Path
 from mmengine.utils import track_iter_progress
 
 from univ_mm.datasets.detection import (
+    COCO_OUT,
     CocoBuilder,
     VocSample,
     convert_voc_samples,
     read_image_size,
     write_split,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 CLASSES = ('person', 'bicycle', 'car')
 ADAS_SPLITS = ('train', 'val')
@@ -110,24 +112,22 @@ def aligned_samples(root: Path, stems: list[str]
 
 def main(argv: list[str] | None = None) -> None:
     """Convert the train and val splits of the chosen FLIR source."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('source', choices=['adas', 'aligned'],
-                        help='FLIR ADAS v1 (thermal) or FLIR-aligned')
-    parser.add_argument('root', type=Path,
-                        help='FLIR_ADAS_1_3 or the FLIR-aligned folder')
-    parser.add_argument('-o', '--out-dir', type=Path,
-                        help='output folder (default: ROOT/annotations_coco)')
-    args = parser.parse_args(argv)
-    out_dir = args.out_dir or args.root / 'annotations_coco'
+    args = parse_converter_args(__doc__, COCO_OUT, argv, add_source)
+    root, out_dir = args.dataset_path, args.out_dir
     if args.source == 'adas':
         for split in ADAS_SPLITS:
-            write_split(out_dir, split, dict(ir=adas_split(args.root, split)))
+            write_split(out_dir, split, dict(ir=adas_split(root, split)))
         return
     for split, name in ALIGNED_LISTS.items():
-        samples, skipped = aligned_samples(
-            args.root, aligned_list(args.root, name))
-        builders = convert_voc_samples(samples, args.root, CLASSES)
+        samples, skipped = aligned_samples(root, aligned_list(root, name))
+        builders = convert_voc_samples(samples, root, CLASSES)
         write_split(out_dir, split, builders, skipped)
+
+
+def add_source(parser: argparse.ArgumentParser) -> None:
+    """Which FLIR download ``DATASET_PATH`` is."""
+    parser.add_argument('source', choices=['adas', 'aligned'],
+                        help='FLIR ADAS v1 (thermal) or FLIR-aligned')
 
 
 if __name__ == '__main__':

@@ -14,14 +14,15 @@ and counted in the summary.
 Example:
     python tools/dataset_converters/llvip.py data/LLVIP
 """
-import argparse
 from pathlib import Path
 
 from univ_mm.datasets.detection import (
+    COCO_OUT,
     VocSample,
     convert_voc_samples,
     write_split,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 CLASSES = ('person', )
 SPLITS = ('train', 'test')
@@ -55,16 +56,11 @@ def split_samples(root: Path, split: str
 
 def main(argv: list[str] | None = None) -> None:
     """Convert the train and test folders of LLVIP."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('root', type=Path, help='the LLVIP folder')
-    parser.add_argument('-o', '--out-dir', type=Path,
-                        help='output folder (default: ROOT/annotations_coco)')
-    args = parser.parse_args(argv)
-    out_dir = args.out_dir or args.root / 'annotations_coco'
+    args = parse_converter_args(__doc__, COCO_OUT, argv)
     for split in SPLITS:
-        samples, skipped = split_samples(args.root, split)
-        builders = convert_voc_samples(samples, args.root, CLASSES)
-        write_split(out_dir, split, builders, skipped)
+        samples, skipped = split_samples(args.dataset_path, split)
+        builders = convert_voc_samples(samples, args.dataset_path, CLASSES)
+        write_split(args.out_dir, split, builders, skipped)
 
 
 if __name__ == '__main__':

@@ -20,10 +20,12 @@ import random
 from pathlib import Path
 
 from univ_mm.datasets.detection import (
+    COCO_OUT,
     VocSample,
     convert_voc_samples,
     write_split,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 CLASSES = ('People', 'Car', 'Bus', 'Motorcycle', 'Lamp', 'Truck')
 LAYOUT = '{Ir,Vis}/NNNNN.png and Annotation/NNNNN.xml'
@@ -62,12 +64,11 @@ def samples(root: Path, stems: list[str]) -> list[VocSample]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (see the module docstring)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('root', type=Path,
-                        help='the M3FD_Detection folder (Ir/, Vis/, '
-                        'Annotation/)')
-    parser.add_argument('-o', '--out-dir', type=Path,
-                        help='output folder (default: ROOT/annotations_coco)')
+    return parse_converter_args(__doc__, COCO_OUT, argv, add_options)
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The split options."""
     parser.add_argument('--val-ratio', type=float, default=0.2,
                         help='share of images in the seeded val split')
     parser.add_argument('--seed', type=int, default=0,
@@ -76,7 +77,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='stems of the train split (with --val-list)')
     parser.add_argument('--val-list', type=Path,
                         help='stems of the val split (with --train-list)')
-    return parser.parse_args(argv)
 
 
 def choose_split(args: argparse.Namespace,
@@ -98,16 +98,16 @@ def choose_split(args: argparse.Namespace,
 def main(argv: list[str] | None = None) -> None:
     """Split M3FD and convert both splits, both modalities."""
     args = parse_args(argv)
-    xml_dir = args.root / 'Annotation'
+    root, out_dir = args.dataset_path, args.out_dir
+    xml_dir = root / 'Annotation'
     stems = sorted(p.stem for p in xml_dir.glob('*.xml'))
     if not stems:
         raise FileNotFoundError(
             f'no {xml_dir}/*.xml; pass the folder of the M3FD_Detection '
             f'download, which holds {LAYOUT}')
-    out_dir = args.out_dir or args.root / 'annotations_coco'
     for split, split_stems in choose_split(args, stems).items():
-        builders = convert_voc_samples(samples(args.root, split_stems),
-                                       args.root, CLASSES)
+        builders = convert_voc_samples(samples(root, split_stems), root,
+                                       CLASSES)
         write_split(out_dir, split, builders)
         (out_dir / f'{split}.txt').write_text('\n'.join(split_stems) + '\n')
 

@@ -19,7 +19,6 @@ from PIL import Image
 from univ_mm.datasets.segmentation import MFNetDataset
 from univ_mm.datasets.segmentation.conversion import (
     ConversionSummary,
-    cli_main,
     missing_in,
     raise_if_any,
     read_split_list,
@@ -27,6 +26,7 @@ from univ_mm.datasets.segmentation.conversion import (
     run,
     save_sample,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 SPLITS = ('train', 'val', 'test')
 HINT = ('Expected the official MFNet layout: images/*.png (4 channels), '
@@ -86,7 +86,8 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli_main(__doc__, 'data/mfnet', convert, argv)
+    args = parse_converter_args(__doc__, 'data/mfnet', argv)
+    convert(args.dataset_path, args.out_dir)
 
 
 if __name__ == '__main__':

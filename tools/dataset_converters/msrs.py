@@ -15,12 +15,12 @@ from pathlib import Path
 from univ_mm.datasets.segmentation import MSRSDataset
 from univ_mm.datasets.segmentation.conversion import (
     ConversionSummary,
-    cli_main,
     raise_if_any,
     require,
     run,
     save_sample,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 SPLITS = {'train': 1083, 'test': 361}  # official pair counts
 MODALITY_FOLDERS = {'ir': 'ir', 'rgb': 'vi'}
@@ -80,7 +80,8 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli_main(__doc__, 'data/msrs', convert, argv)
+    args = parse_converter_args(__doc__, 'data/msrs', argv)
+    convert(args.dataset_path, args.out_dir)
 
 
 if __name__ == '__main__':

@@ -22,13 +22,13 @@ from univ_mm.datasets.segmentation import SCUTSegDataset
 from univ_mm.datasets.segmentation.conversion import (
     IGNORE_INDEX,
     ConversionSummary,
-    cli_main,
     raise_if_any,
     read_label,
     read_split_list,
     run,
     save_sample,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 SPLITS = {'train': 'scut_train.txt', 'val': 'scut_val.txt'}
 HINT = ('Expected the official SCUT-Seg layout: images/, gt_instance/ and '
@@ -100,7 +100,8 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli_main(__doc__, 'data/scut_seg', convert, argv)
+    args = parse_converter_args(__doc__, 'data/scut_seg', argv)
+    convert(args.dataset_path, args.out_dir)
 
 
 if __name__ == '__main__':

@@ -18,7 +18,6 @@ from pathlib import Path
 from univ_mm.datasets.segmentation import SODADataset
 from univ_mm.datasets.segmentation.conversion import (
     ConversionSummary,
-    cli_main,
     missing_in,
     raise_if_any,
     read_split_list,
@@ -26,6 +25,7 @@ from univ_mm.datasets.segmentation.conversion import (
     run,
     save_sample,
 )
+from univ_mm.utils.cli import parse_converter_args
 
 SPLITS = ('train', 'test')
 RELEASE_FOLDER = 'InfraredSemanticLabel'
@@ -85,7 +85,8 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli_main(__doc__, 'data/soda', convert, argv)
+    args = parse_converter_args(__doc__, 'data/soda', argv)
+    convert(args.dataset_path, args.out_dir)
 
 
 if __name__ == '__main__':

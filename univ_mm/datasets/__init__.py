@@ -1,7 +1,11 @@
-"""Datasets and transforms of UNIV."""
-from . import detection, segmentation  # noqa: F401
+"""Datasets and transforms of UNIV pre-training.
+
+The downstream datasets are registered by :mod:`univ_mm.seg` and
+:mod:`univ_mm.det`; the tools' helpers (:mod:`.synthetic`,
+:mod:`.mvip_builder`, the converters' :mod:`.segmentation.conversion` and
+:mod:`.detection.voc_coco`) are imported where they are used.
+"""
 from .mvip import MVIPDataset
-from .synthetic import generate_synthetic_mvip, render_scene
 from .transforms import (
     LoadPairedImages,
     PackPairedInputs,
@@ -11,7 +15,6 @@ from .transforms import (
 )
 
 __all__ = [
-    'MVIPDataset', 'generate_synthetic_mvip', 'render_scene',
-    'LoadPairedImages', 'PackPairedInputs', 'PairedRandomFlip',
+    'MVIPDataset', 'LoadPairedImages', 'PackPairedInputs', 'PairedRandomFlip',
     'PairedRandomResizedCrop', 'image_to_tensor'
 ]

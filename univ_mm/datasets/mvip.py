@@ -1,29 +1,20 @@
 """MVIP: aligned RGB-infrared image pairs for UNIV pre-training."""
 import os.path as osp
-import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from mmengine import fileio
 from mmengine.dataset import BaseDataset
-from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.logging import MMLogger
-from mmengine.utils import ProgressBar
 
-from univ_mm.datasets.validation import (
-    drop_or_raise,
-    find_bad_groups,
-    short_list,
-)
+from univ_mm.datasets.validation import CheckedDatasetMixin, short_list
 from univ_mm.registry import DATASETS
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
-T = TypeVar('T')
 
 
 @DATASETS.register_module()
-class MVIPDataset(BaseDataset):
+class MVIPDataset(CheckedDatasetMixin, BaseDataset):
     """MVIP: pixel-aligned visible (RGB) and infrared (IR) image pairs.
 
     UNIV: Unified Foundation Model for Infrared and Visible Modalities,
@@ -51,20 +42,18 @@ class MVIPDataset(BaseDataset):
             Defaults to ''.
         backend_args (dict, optional): File backend arguments of
             :mod:`mmengine.fileio`. Defaults to None.
-        check_images (str): How every image is checked when the dataset is
-            built: ``'header'`` (readable, complete, RGB and IR of one
-            size), ``'full'`` (also decoded) or ``'none'``. Local files
-            only. Defaults to 'header'.
-        skip_bad_pairs (bool): Drop unpaired, unreadable, truncated or
-            mismatched pairs and log how many and which, instead of
-            raising. Defaults to False.
         hold_out (int): Pairs per source (per ``ann_file`` with a list)
             set aside for validation, evenly spaced over its sorted pairs;
             they are left out of this dataset. Defaults to 0.
         held_out_only (bool): Keep only the ``hold_out`` pairs instead:
             the validation set that matches a training set built with the
             same ``hold_out``. Defaults to False.
-        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
+        **kwargs: ``check_images`` and ``skip_bad_items`` of
+            :class:`~univ_mm.datasets.validation.CheckedDatasetMixin` (how
+            every image is checked when the dataset is built; with
+            ``skip_bad_items=True`` unpaired, unreadable, truncated or
+            mismatched pairs are dropped and logged instead of raising), and
+            the arguments of :class:`mmengine.dataset.BaseDataset`
             (``pipeline``, ``test_mode``, ``lazy_init``, ``indices``...).
     """
 
@@ -80,8 +69,6 @@ class MVIPDataset(BaseDataset):
                  ir_folder: str = 'images',
                  ann_file: str = '',
                  backend_args: dict | None = None,
-                 check_images: str = 'header',
-                 skip_bad_pairs: bool = False,
                  hold_out: int = 0,
                  held_out_only: bool = False,
                  **kwargs) -> None:
@@ -106,8 +93,6 @@ class MVIPDataset(BaseDataset):
         self.rgb_folder = rgb_folder
         self.ir_folder = ir_folder
         self.backend_args = backend_args.copy() if backend_args else None
-        self.check_images = check_images
-        self.skip_bad_pairs = skip_bad_pairs
         if '://' not in str(data_root):
             data_root = osp.abspath(data_root)
         super().__init__(data_root=data_root, ann_file=ann_file, **kwargs)
@@ -163,15 +148,11 @@ class MVIPDataset(BaseDataset):
                 if (i in held) == self.held_out_only]
 
     def _drop_or_raise_bad_pairs(self, data_list: list[dict]) -> list[dict]:
-        """Check every image of every pair (see ``check_images``), once:
-        rank 0 checks with a progress bar and shares what it found."""
-        mode = 'none' if '://' in self.data_root else self.check_images
-        pairs = [(d['rgb_path'], d['ir_path']) for d in data_list]
-        bad = on_rank_zero(lambda: find_bad_pairs(pairs, mode))
-        data_list = drop_or_raise(
-            data_list, bad, self.skip_bad_pairs, 'MVIPDataset',
+        """Check every image of every pair (see ``check_images``)."""
+        data_list = self._checked(
+            data_list, [(d['rgb_path'], d['ir_path']) for d in data_list],
             'Replace or remove these files, list only good pairs in '
-            '`ann_file`, or set skip_bad_pairs=True to train without them.')
+            '`ann_file`, or set skip_bad_items=True to train without them.')
         if not data_list:
             raise ValueError('MVIPDataset: no usable pair is left.')
         return data_list
@@ -228,7 +209,7 @@ class MVIPDataset(BaseDataset):
     def _paired_names(self, source: str, rgb_dir: str, ir_dir: str,
                       rgb_names: list[str], ir_names: list[str]) -> list[str]:
         """Names present in both modalities; the others raise or are
-        skipped (``skip_bad_pairs``) with a report."""
+        skipped (``skip_bad_items``) with a report."""
         ir_set, rgb_set = set(ir_names), set(rgb_names)
         rgb_only = [n for n in rgb_names if n not in ir_set]
         ir_only = [n for n in ir_names if n not in rgb_set]
@@ -239,11 +220,11 @@ class MVIPDataset(BaseDataset):
                 f'partner: {short_list(rgb_only, 10)}; {len(ir_only)} IR '
                 f'image(s) in {ir_dir!r} have no RGB partner: '
                 f'{short_list(ir_only, 10)}.')
-            if not self.skip_bad_pairs:
+            if not self.skip_bad_items:
                 raise FileNotFoundError(
                     f'{message} Pairs must share a file name: restore or '
                     f'remove these files, list the pairs in `ann_file`, or '
-                    f'set skip_bad_pairs=True.')
+                    f'set skip_bad_items=True.')
             MMLogger.get_current_instance().warning(f'{message} Skipped.')
         return [n for n in rgb_names if n in ir_set]
 
@@ -296,49 +277,3 @@ class MVIPDataset(BaseDataset):
                              f'leave ann_file empty.')
         return data_list
 
-
-def find_bad_pairs(pairs: Sequence[tuple[str, str]], mode: str,
-                   chunk: int = 1000) -> dict[int, str]:
-    """:func:`find_bad_groups` of ``pairs``, with a progress bar.
-
-    Args:
-        pairs (Sequence[tuple[str, str]]): RGB and IR path of each pair.
-        mode (str): ``'header'``, ``'full'`` or ``'none'``.
-        chunk (int): Pairs checked between progress updates.
-            Defaults to 1000.
-
-    Returns:
-        dict[int, str]: Index of each bad pair and why it is bad.
-    """
-    if mode == 'none' or not pairs:
-        return find_bad_groups(pairs, mode)
-    MMLogger.get_current_instance().info(
-        f'MVIPDataset: checking the images of {len(pairs)} pairs '
-        f'({mode!r}; check_images=\'none\' skips this)')
-    progress = ProgressBar(len(pairs), file=sys.stdout)
-    bad = {}
-    for start in range(0, len(pairs), chunk):
-        part = pairs[start:start + chunk]
-        bad.update({start + i: reason for i, reason in
-                    find_bad_groups(part, mode).items()})
-        progress.update(len(part))
-    print()
-    return bad
-
-
-def on_rank_zero(fn: Callable[[], T]) -> T:
-    """Run ``fn`` on rank 0 only and give every rank its result.
-
-    Outside distributed runs this is ``fn()``. An error raised on rank 0 is
-    raised on every rank, so none waits forever.
-    """
-    outcome: list = [None]
-    if is_main_process():
-        try:
-            outcome = [fn()]
-        except Exception as err:  # re-raised on every rank below
-            outcome = [err]
-    broadcast_object_list(outcome)
-    if isinstance(outcome[0], Exception):
-        raise outcome[0]
-    return outcome[0]

@@ -8,7 +8,6 @@ images are looked up from the same part map, so the pair is pixel-aligned,
 and a per-pixel class map comes for free; boxes are cut around the visible
 pixels of every object, so an occluded object's box covers what is seen.
 """
-import json
 import math
 import os
 import os.path as osp
@@ -16,8 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
+import mmengine
 import numpy as np
 from mmengine.logging import MMLogger
+
+from univ_mm.datasets.detection.voc_coco import CocoBuilder
 
 CLASSES = ('sky', 'road', 'building', 'tree', 'person', 'car')
 # 8-bit IR intensity of each class by (day, night).
@@ -283,26 +285,18 @@ def _outputs(out_dir: str, params: dict) -> list[str]:
 def _read_manifest(out_dir: str) -> dict:
     """The manifest of an earlier run, or an empty dict."""
     try:
-        with open(osp.join(out_dir, MANIFEST)) as f:
-            manifest = json.load(f)
+        manifest = mmengine.load(osp.join(out_dir, MANIFEST))
         return manifest if isinstance(manifest, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
-def _write_json(path: str, content: object) -> None:
-    """Write ``content`` as indented JSON, creating the folder."""
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(content, f, indent=1)
-
-
 def _write_manifest(out_dir: str, params: dict, complete: bool) -> None:
     """Record the parameters of the set being (or having been) written."""
-    _write_json(osp.join(out_dir, MANIFEST), {
-        'generator': 'univ_mm.datasets.generate_synthetic_mvip',
+    mmengine.dump({
+        'generator': 'univ_mm.datasets.synthetic.generate_synthetic_mvip',
         'complete': complete, 'classes': CLASSES, 'things': THINGS,
-        'params': params})
+        'params': params}, osp.join(out_dir, MANIFEST), indent=1)
 
 
 def _is_complete(out_dir: str, params: dict) -> bool:
@@ -326,18 +320,17 @@ def _remove_previous(out_dir: str) -> None:
 
 def _coco(out_dir: str, split: list[tuple[str, str]], boxes: dict,
           modality: int, size: tuple[int, int]) -> dict:
-    """COCO-style detection annotations of one split and modality."""
-    images, annotations = [], []
-    for image_id, (source, name) in enumerate(split):
+    """COCO-style detection annotations of one split and modality; a box's
+    ``area`` is its object's visible pixel count."""
+    coco = CocoBuilder(THINGS)
+    for source, name in split:
         path = _pair_paths(out_dir, source, name)[modality]
-        images.append(dict(id=image_id, file_name=osp.relpath(path, out_dir),
-                           height=size[0], width=size[1], source=source))
-        annotations += [dict(
-            id=len(annotations) + k, image_id=image_id, iscrowd=0,
-            category_id=THINGS.index(box['category']) + 1, bbox=box['bbox'],
-            area=box['area']) for k, box in enumerate(boxes[source, name])]
-    return dict(images=images, annotations=annotations, categories=[
-        dict(id=i + 1, name=n) for i, n in enumerate(THINGS)])
+        image_id = coco.add_image(osp.relpath(path, out_dir), width=size[1],
+                                  height=size[0], source=source)
+        for box in boxes[source, name]:
+            coco.add_box(image_id, box['category'], box['bbox'],
+                         area=box['area'])
+    return coco.to_dict()
 
 
 def _write_splits(out_dir: str, params: dict, plan: dict[str, list[str]],
@@ -351,9 +344,10 @@ def _write_splits(out_dir: str, params: dict, plan: dict[str, list[str]],
         with open(osp.join(out_dir, SPLITS, f'{split}.txt'), 'w') as f:
             f.write(''.join(f'{line}\n' for line in lines))
         for modality, key in enumerate(('rgb', 'ir') if boxes else ()):
-            _write_json(osp.join(out_dir, ANNOTATIONS, f'{split}_{key}.json'),
-                        _coco(out_dir, pairs, boxes, modality,
-                              params['image_size']))
+            mmengine.dump(
+                _coco(out_dir, pairs, boxes, modality, params['image_size']),
+                osp.join(out_dir, ANNOTATIONS, f'{split}_{key}.json'),
+                indent=1)
 
 
 def _write_pairs(out_dir: str, params: dict,

@@ -4,11 +4,15 @@ Used by datasets whose items are groups of pixel-aligned files (an RGB/IR
 pair, an image and its label map): each file must be readable and complete,
 and all files of a group must have the same size.
 """
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import cv2
+from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.logging import MMLogger
+from mmengine.utils import ProgressBar
 from PIL import Image
 
 #: How a complete file of each format ends (JPEG: EOI marker, PNG: IEND).
@@ -16,6 +20,7 @@ END_MARKERS = {'JPEG': b'\xff\xd9', 'PNG': b'IEND\xaeB`\x82'}
 #: Bytes at the end of a file searched for the end marker (padding allowed).
 TAIL_BYTES = 64
 CHECK_MODES = ('none', 'header', 'full')
+T = TypeVar('T')
 
 
 def short_list(items: Sequence[object], limit: int = 5) -> str:
@@ -114,6 +119,58 @@ def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
         return {i: r for i, r in enumerate(reasons) if r}
 
 
+def find_bad_items(groups: Sequence[Sequence[str]], mode: str, dataset: str,
+                   expected_sizes: Sequence[tuple[int, int]] | None = None,
+                   chunk: int = 1000) -> dict[int, str]:
+    """:func:`find_bad_groups` with a log line and a progress bar.
+
+    Args:
+        groups: File paths of each item.
+        mode (str): ``'header'``, ``'full'`` or ``'none'``.
+        dataset (str): Name used in the log line.
+        expected_sizes: ``(h, w)`` per item stated by annotations.
+            Defaults to None.
+        chunk (int): Items checked between progress updates.
+            Defaults to 1000.
+
+    Returns:
+        dict[int, str]: Index of each bad item and why it is bad.
+    """
+    if mode == 'none' or not groups:
+        return find_bad_groups(groups, mode)
+    MMLogger.get_current_instance().info(
+        f'{dataset}: checking the images of {len(groups)} items ({mode!r}; '
+        'check_images=\'none\' skips this)')
+    sizes = expected_sizes or [None] * len(groups)
+    progress = ProgressBar(len(groups), file=sys.stdout)
+    bad = {}
+    for start in range(0, len(groups), chunk):
+        part = slice(start, start + chunk)
+        bad.update({start + i: reason for i, reason in find_bad_groups(
+            groups[part], mode, sizes[part]).items()})
+        progress.update(len(groups[part]))
+    print()
+    return bad
+
+
+def on_rank_zero(fn: Callable[[], T]) -> T:
+    """Run ``fn`` on rank 0 only and give every rank its result.
+
+    Outside distributed runs this is ``fn()``. An error raised on rank 0 is
+    raised on every rank, so none waits forever.
+    """
+    outcome: list = [None]
+    if is_main_process():
+        try:
+            outcome = [fn()]
+        except Exception as err:  # re-raised on every rank below
+            outcome = [err]
+    broadcast_object_list(outcome)
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
 def drop_or_raise(items: list, bad: dict[int, str], skip: bool,
                   dataset: str, fix: str) -> list:
     """Raise on bad items, or drop them and log how many and which.
@@ -141,11 +198,14 @@ class CheckedDatasetMixin:
     """Adds build-time file checks to an MMEngine dataset class.
 
     Put it first among the bases; the dataset's ``load_data_list`` passes
-    its list through :meth:`_checked`.
+    its list through :meth:`_checked`. Rank 0 checks, with a progress bar,
+    and shares what it found with the other ranks. Remote files
+    (``data_root`` with ``://``) are not checked.
 
     Args:
-        check_images (str): ``'header'``, ``'full'`` (decode everything) or
-            ``'none'``. Defaults to 'header'.
+        check_images (str): ``'header'`` (readable, complete, the files of
+            an item of one size), ``'full'`` (also decoded) or ``'none'``.
+            Defaults to 'header'.
         skip_bad_items (bool): Drop bad items and log how many and which,
             instead of raising. Defaults to False.
         **kwargs: Arguments of the dataset class.
@@ -159,6 +219,21 @@ class CheckedDatasetMixin:
 
     def _checked(self, data_list: list, groups: Sequence[Sequence[str]],
                  fix: str, expected_sizes=None) -> list:
-        bad = find_bad_groups(groups, self.check_images, expected_sizes)
-        return drop_or_raise(data_list, bad, self.skip_bad_items,
-                             type(self).__name__, fix)
+        """``data_list`` without its bad items, or an error naming them.
+
+        Args:
+            data_list (list): The data list.
+            groups: The files of each item.
+            fix (str): What the user can do, appended to the error.
+            expected_sizes: ``(h, w)`` per item stated by annotations.
+                Defaults to None.
+
+        Returns:
+            list: The good items.
+        """
+        name = type(self).__name__
+        remote = '://' in str(getattr(self, 'data_root', None) or '')
+        mode = 'none' if remote else self.check_images
+        bad = on_rank_zero(
+            lambda: find_bad_items(groups, mode, name, expected_sizes))
+        return drop_or_raise(data_list, bad, self.skip_bad_items, name, fix)

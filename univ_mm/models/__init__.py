@@ -1,4 +1,3 @@
-from . import necks  # noqa: F401  (registers the detection neck)
 from .algorithms import UNIV
 from .backbones import UNIVConvMAE, UNIVVisionTransformer
 from .data_preprocessors import PairedDataPreprocessor

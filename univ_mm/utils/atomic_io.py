@@ -1,9 +1,10 @@
 """Atomic local writes and finding the newest complete checkpoint.
 
-Importing ``univ_mm`` registers :class:`AtomicLocalBackend` as MMEngine's
-backend for local paths, so every checkpoint the runner writes lands by an
-``os.replace`` of a fully written temporary file: a process killed while
-saving leaves the previous checkpoint untouched.
+:func:`~univ_mm.utils.checkpoint.use_safe_checkpoints` registers
+:class:`AtomicLocalBackend` as MMEngine's backend for local paths, so every
+checkpoint the runner writes lands by an ``os.replace`` of a fully written
+temporary file: a process killed while saving leaves the previous
+checkpoint untouched.
 """
 import os
 import re

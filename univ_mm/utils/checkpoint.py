@@ -2,8 +2,8 @@
 
 Since torch 2.6 ``torch.load`` unpickles weights only. MMEngine's training
 checkpoints also carry the runner's log history (``HistoryBuffer`` holding
-numpy arrays), so resuming them fails. :func:`allow_runner_checkpoints`
-adds exactly those types to torch's allowlist; nothing else is trusted.
+numpy arrays), so resuming them fails. :func:`use_safe_checkpoints` adds
+exactly those types to torch's allowlist; nothing else is trusted.
 
 No config text a checkpoint carries is ever executed: MMEngine's resume
 passes ``meta['config']`` (an mmcv 1.x field) to ``Config.fromstring``, which
@@ -32,7 +32,7 @@ from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import CheckpointLoader
 from torch import Tensor
 
-from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.atomic_io import save_atomically, use_atomic_local_writes
 
 
 def _numpy_types() -> list:
@@ -63,7 +63,7 @@ def _reduce_history_buffer(buffer: HistoryBuffer) -> tuple:
     return HistoryBuffer, (log_history, count_history, buffer.max_length)
 
 
-def allow_runner_checkpoints() -> None:
+def _allow_runner_checkpoints() -> None:
     """Let ``torch.load(weights_only=True)`` read MMEngine checkpoints.
 
     Registers how ``HistoryBuffer`` pickles (constructor and arrays only) and
@@ -184,7 +184,7 @@ def _without_config_text(loader: Callable) -> Callable:
     return load
 
 
-def use_safe_local_loading() -> None:
+def _use_safe_loading() -> None:
     """Make every checkpoint MMEngine loads (``load_from``, resume,
     ``Pretrained`` init) weights-only and free of config text.
 
@@ -203,6 +203,32 @@ def use_safe_local_loading() -> None:
         prefixes=('http://', 'https://'), loader=load_from_http, force=True)
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_from_local, force=True)
+
+
+def use_safe_checkpoints() -> None:
+    """Make MMEngine's checkpoints resumable, weights-only and atomic.
+
+    Changes MMEngine's global state once for the whole process (calling it
+    again changes nothing). ``import univ_mm`` does not call it: our tools
+    do, and so does the ``univ_mm.engine.safe_checkpoints`` entry of the
+    configs' ``custom_imports``, so a plain ``Runner.from_cfg(cfg)`` gets it
+    too. It
+
+    - lets ``torch.load(weights_only=True)``, the default since torch 2.6,
+      read MMEngine's training checkpoints: ``HistoryBuffer`` pickles as its
+      constructor call, and exactly the types the runner writes are
+      allowlisted, so ``resume`` works;
+    - routes every checkpoint MMEngine loads (``load_from``, resume,
+      ``Pretrained`` init; local files and http(s) URLs) through
+      :func:`load_checkpoint_safely`, which unpickles weights only and
+      never runs the config text a checkpoint carries;
+    - makes MMEngine's local file backend write atomically
+      (:class:`~univ_mm.utils.atomic_io.AtomicLocalBackend`): a process
+      killed while saving leaves the previous checkpoint intact.
+    """
+    _allow_runner_checkpoints()
+    _use_safe_loading()
+    use_atomic_local_writes()
 
 
 def save_merged_backbone(state_dict: dict[str, Tensor], path: str | Path,

@@ -3,12 +3,12 @@
 # configs/det/baselines. Each names the file a user downloads from the
 # model's release; loading the native formats (timm/DeiT/DINO/iBOT/UNIP key
 # names) is the checkpoint loader's job.
+_base_ = '../../_base_/mae_vit-b_checkpoint.py'
 
-# MAE ViT-B/16, IN-1k, 1600 epochs: MMPretrain's release, the RGB teacher
-# UNIV pre-training starts from (plain MMPretrain names under 'backbone.')
+# MAE ViT-B/16: the RGB teacher UNIV pre-training starts from
 mae_vit_b = dict(
     type='Pretrained',
-    checkpoint='https://download.openmmlab.com/mmselfsup/1.x/mae/mae_vit-base-p16_8xb512-fp16-coslr-1600e_in1k/mae_vit-base-p16_8xb512-fp16-coslr-1600e_in1k_20220825-f7569ca2.pth',  # noqa: E501
+    checkpoint=_base_.mae_vit_b_checkpoint,
     prefix='backbone.')
 # DeiT-B/16, IN-1k supervised (facebookresearch/deit:
 # https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth)

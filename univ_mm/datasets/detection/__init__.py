@@ -1,7 +1,10 @@
-"""Detection data: a checked COCO dataset and the VOC XML to COCO JSON
-helpers of the converters."""
-from .checked_coco import CheckedCocoDataset
+"""Detection data: the VOC XML to COCO JSON helpers of the converters.
+
+The checked COCO dataset (:mod:`.checked_coco`, an MMDetection subclass) is
+registered by :mod:`univ_mm.det`.
+"""
 from .voc_coco import (
+    COCO_OUT,
     CocoBuilder,
     VocAnnotation,
     VocObject,
@@ -17,7 +20,7 @@ from .voc_coco import (
 )
 
 __all__ = [
-    'CheckedCocoDataset', 'CocoBuilder', 'VocAnnotation', 'VocObject',
+    'COCO_OUT', 'CocoBuilder', 'VocAnnotation', 'VocObject',
     'VocSample',
     'coco_to_voc_box', 'convert_voc_samples', 'parse_voc_xml',
     'read_image_size', 'summarize', 'voc_to_coco_box', 'write_coco',

@@ -35,6 +35,10 @@ class VocAnnotation:
     height: int
     objects: list[VocObject] = field(default_factory=list)
 
+#: Where the detection converters write by default (``parse_converter_args``
+#: fills in the download folder): the configs read
+#: ``ann_file='annotations_coco/...'`` under that folder.
+COCO_OUT = '{dataset_path}/annotations_coco'
 
 def _number(node: ET.Element, tag: str, path: Path) -> float:
     """The number in ``<tag>`` under ``node``; a clear error otherwise."""
@@ -122,16 +126,22 @@ class CocoBuilder:
         self.annotations: list[dict] = []
         self.dropped = Counter()
 
-    def add_image(self, file_name: str, width: int, height: int) -> int:
-        """Add an image record and return its id (1, 2, ...)."""
+    def add_image(self, file_name: str, width: int, height: int,
+                  **fields) -> int:
+        """Add an image record (plus any extra ``fields``) and return its
+        id (1, 2, ...)."""
         image_id = len(self.images) + 1
         self.images.append(dict(id=image_id, file_name=file_name,
-                                width=width, height=height))
+                                width=width, height=height, **fields))
         return image_id
 
     def add_box(self, image_id: int, name: str, bbox: Sequence[float],
-                iscrowd: bool = False) -> None:
-        """Add a COCO ``[x, y, w, h]`` box of class ``name`` as given."""
+                iscrowd: bool = False, area: float | None = None) -> None:
+        """Add a COCO ``[x, y, w, h]`` box of class ``name`` as given.
+
+        ``area`` defaults to the box's ``w * h``; give the object's pixel
+        count when it is known.
+        """
         category_id = self._ids.get(name.lower())
         x, y, w, h = bbox
         if category_id is None:
@@ -141,7 +151,8 @@ class CocoBuilder:
         else:
             self.annotations.append(dict(
                 id=len(self.annotations) + 1, image_id=image_id,
-                category_id=category_id, bbox=[x, y, w, h], area=w * h,
+                category_id=category_id, bbox=[x, y, w, h],
+                area=w * h if area is None else area,
                 iscrowd=int(iscrowd)))
 
     def add_objects(self, image_id: int, objects: Iterable[VocObject]

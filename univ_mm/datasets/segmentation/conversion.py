@@ -6,7 +6,6 @@ layout (``img_dir/<split>``, ``ann_dir/<split>``). Labels are read with
 Pillow, so palette PNGs give their indices and never their colours, and
 written as single-channel index PNGs that every decoder reads the same.
 """
-import argparse
 import shutil
 import sys
 from collections import Counter
@@ -21,33 +20,6 @@ from univ_mm.datasets.validation import short_list
 
 #: Value of pixels that the loss and the metric ignore.
 IGNORE_INDEX = 255
-
-
-def cli_main(doc: str, default_out: str,
-             convert: Callable[[Path, Path], 'ConversionSummary'],
-             argv: Sequence[str] | None = None) -> 'ConversionSummary':
-    """Parse ``dataset_path [-o OUT]`` and run ``convert(dataset_path, OUT)``.
-
-    Args:
-        doc (str): The converter's module docstring (first line = help).
-        default_out (str): Output folder when ``-o`` is not given.
-        convert (Callable): The converter's ``convert(root, out_dir)``.
-        argv (Sequence[str], optional): Arguments. Defaults to None
-            (``sys.argv``).
-    """
-    parser = argparse.ArgumentParser(
-        description=doc.splitlines()[0],
-        epilog='\n'.join(doc.splitlines()[1:]),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('dataset_path', type=Path,
-                        help='folder of the official download')
-    parser.add_argument('-o', '--out-dir', type=Path,
-                        default=Path(default_out),
-                        help=f'output folder (default: {default_out})')
-    args = parser.parse_args(argv)
-    require(args.dataset_path, 'dataset folder',
-            'Pass the folder of the official download.')
-    return convert(args.dataset_path, args.out_dir)
 
 
 def require(path: Path, what: str, hint: str) -> Path:

@@ -38,12 +38,11 @@ def patch_to_patch(attention: Tensor, num_extra_tokens: int) -> Tensor:
 class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
     """MMPretrain's ViT with optional LoRA and the tokens PCCL distils.
 
-    ``arch`` accepts mmpretrain's names plus ``'t'``/``'tiny'`` (192 dims,
-    12 layers, 3 heads) and ``'s'``/``'small'`` (384 dims, 12 layers,
-    6 heads), the ViT-T/ViT-S of DeiT, MAE and DINO. MMPretrain calls these
-    ``'deit-t'`` and ``'deit-s'`` (its own ``'s'`` is an 8-layer, 768-dim
-    model), so a merged ``arch='s'`` export loads into
-    ``VisionTransformer(arch='deit-s')``.
+    ``arch`` accepts mmpretrain's names with their meanings (the ViT-T/16
+    and ViT-S/16 of DeiT, MAE and DINO are ``'deit-t'`` and ``'deit-s'``;
+    mmpretrain's ``'s'`` is an 8-layer, 768-dim model), plus ``'dinov2-b'``
+    and ``'dinov2-l'``, so a merged export loads into
+    ``VisionTransformer`` of the same ``arch``.
 
     Args:
         lora_cfg (dict, optional): Keyword arguments of ``peft.LoraConfig``
@@ -58,18 +57,6 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
 
     arch_zoo = {
         **VisionTransformer.arch_zoo,
-        **dict.fromkeys(['t', 'tiny'], {
-            'embed_dims': 192,
-            'num_layers': 12,
-            'num_heads': 3,
-            'feedforward_channels': 192 * 4
-        }),
-        **dict.fromkeys(['s', 'small'], {
-            'embed_dims': 384,
-            'num_layers': 12,
-            'num_heads': 6,
-            'feedforward_channels': 384 * 4
-        }),
         # DINOv2's sizes between MMPretrain's dinov2-s and dinov2-g (build
         # them with patch_size=14 and layer_scale_init_value=1e-5)
         **dict.fromkeys(['dinov2-b', 'dinov2-base'], {

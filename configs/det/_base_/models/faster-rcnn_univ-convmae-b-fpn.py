@@ -5,10 +5,8 @@
 # its pyramid differ from them
 _base_ = './faster-rcnn_vit-b-p16-sfp.py'
 
-# UNIV-init: the authors' UNIV_checkpoint.pth (weights under 'student') or a
-# univ_mm export of configs/pretrain/univ_convmae-b_mvip.py; override with
-#   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-univ_checkpoint = 'checkpoints/UNIV_checkpoint.pth'
+# UNIV-init: the authors' UNIV_checkpoint.pth or a univ_mm export (see
+# configs/_base_/univ_backbones.py)
 # teacher-initialised twins: configs/det/baselines/*convmae-b-fpn_*.py
 model = dict(
     backbone=dict(
@@ -20,7 +18,8 @@ model = dict(
         drop_path_rate=0.1,
         final_norm=False,
         norm_cfg=dict(type='SyncBN', requires_grad=True),
-        init_cfg=dict(type='Pretrained', checkpoint=univ_checkpoint)),
+        init_cfg=dict(
+            type='Pretrained', checkpoint=_base_.univ_convmae_b_checkpoint)),
     neck=dict(
         _delete_=True,
         type='FPN',

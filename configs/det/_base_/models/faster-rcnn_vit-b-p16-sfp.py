@@ -7,24 +7,17 @@
 # sequence has no class token and the pyramid reads the last block's raw
 # output (no final norm); drop path 0.1; inputs zero-padded to 1024 x 1024
 # after normalisation (square_pad=1024).
-_base_ = 'mmdet::_base_/models/faster-rcnn_r50_fpn.py'
-custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
-
-# UNIV-init: the merged backbone that pre-training writes at every save
-# (work_dirs/<config>/univ_backbone_iter_N.pth) or tools/export_backbone.py
-# makes; plain MMPretrain ViT key names. Link it here or override with
-#   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-univ_checkpoint = 'checkpoints/univ_vit-b-p16_mvip_backbone.pth'
-# normalisation: infrared by default, PAD's thermal statistics (its FLIR
-# config's pixel_mean / pixel_std, 3 identical channels); RGB configs use
-# rgb_preprocessor (ImageNet)
-rgb_preprocessor = dict(
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
+# UNIV-init: the merged ViT-B backbone of pre-training (see univ_backbones.py)
+_base_ = [
+    'mmdet::_base_/models/faster-rcnn_r50_fpn.py',
+    '../../../_base_/univ_backbones.py'
+]
 # detectron2's channel LayerNorm ("LN"), eps 1e-6
 norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6, requires_grad=True)
 model = dict(
-    data_preprocessor=dict(
-        mean=[96.9255] * 3, std=[47.8976] * 3, pad_size_divisor=1024),
+    # normalisation: ImageNet (MMDetection's); the infrared configs set
+    # the statistics of their dataset base
+    data_preprocessor=dict(pad_size_divisor=1024),
     backbone=dict(
         _delete_=True,
         type='univ_mm.UNIVVisionTransformer',
@@ -36,7 +29,8 @@ model = dict(
         with_cls_token=False,
         final_norm=False,
         drop_path_rate=0.1,
-        init_cfg=dict(type='Pretrained', checkpoint=univ_checkpoint)),
+        init_cfg=dict(
+            type='Pretrained', checkpoint=_base_.univ_vit_b_checkpoint)),
     neck=dict(
         _delete_=True,
         type='univ_mm.SimpleFeaturePyramid',

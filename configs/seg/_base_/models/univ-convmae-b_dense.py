@@ -1,8 +1,8 @@
 # UNIV ConvMAE-B as the release fine-tunes it (SEG/MCMAE_SEG): its four maps
 # (strides 4/8/16/32, 256/384/768/768 channels), layer scale 1.0, a relative
 # position bias per block, drop path 0.2.
-# UNIV-init: the authors' UNIV_checkpoint.pth (merged weights under
-# 'student') or a univ_mm export of configs/pretrain/univ_convmae-b_mvip.py:
+# UNIV-init (set by the files that use it): the authors' UNIV_checkpoint.pth
+# or a univ_mm export (configs/_base_/univ_backbones.py):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 # Teacher-initialised twins: configs/seg/baselines/*convmae-b_*.py.
 # Non-encoder keys (MAE decoder, teacher, final norm) are ignored and listed.
@@ -15,6 +15,4 @@ convmae_backbone = dict(
     layer_scale_init_value=1.0,
     use_rel_pos_bias=True,
     final_norm=False,
-    norm_cfg=dict(type='SyncBN', requires_grad=True),
-    init_cfg=dict(
-        type='Pretrained', checkpoint='checkpoints/UNIV_checkpoint.pth'))
+    norm_cfg=dict(type='SyncBN', requires_grad=True))

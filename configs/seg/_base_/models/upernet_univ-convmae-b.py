@@ -3,6 +3,10 @@
 # neck (see univ-convmae-b_dense.py for the backbone and its checkpoints)
 _base_ = ['./upernet_univ-vit-b.py', './univ-convmae-b_dense.py']
 model = dict(
-    backbone=dict(_delete_=True, **_base_.convmae_backbone),
+    backbone=dict(
+        _delete_=True,
+        **_base_.convmae_backbone,
+        init_cfg=dict(
+            type='Pretrained', checkpoint=_base_.univ_convmae_b_checkpoint)),
     neck=None,
     decode_head=dict(in_channels=[256, 384, 768, 768]))

@@ -6,10 +6,10 @@
 # final_norm=False), rescaled x4 (two 2x2 deconvolutions with SyncBN + GELU
 # between), x2, x1 and x0.5, UperNet with 768 channels, an FCN head with
 # loss weight 0.4 on the third level, sliding-window inference.
-# The backbone is a merged UNIV export (univ_backbone_iter_N.pth, plain
-# mmpretrain names) or, for a baseline, another ViT-B (configs/seg/baselines):
+# The backbone is a merged UNIV export (configs/_base_/univ_backbones.py) or,
+# for a baseline, another ViT-B (configs/seg/baselines):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-checkpoint = 'work_dirs/univ_vit-b_mvip/univ_backbone.pth'
+_base_ = '../../../_base_/univ_backbones.py'
 crop_size = (512, 512)
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(
@@ -31,7 +31,8 @@ model = dict(
         out_indices=(3, 5, 7, 11),
         final_norm=False,
         drop_path_rate=0.1,
-        init_cfg=dict(type='Pretrained', checkpoint=checkpoint)),
+        init_cfg=dict(
+            type='Pretrained', checkpoint=_base_.univ_vit_b_checkpoint)),
     # stride-16 maps of blocks 4/6/8/12 -> strides 4/8/16/32
     neck=dict(
         type='Feature2Pyramid',
