@@ -1,18 +1,15 @@
 """Draw what PCCL does on one held-out pair of a pre-training config.
 
-Writes to --out-dir, and sends to every vis backend of the config's
-visualizer (``add_image``; TensorBoard when ``TensorboardVisBackend`` is on):
-  pccl_pair.png          the RGB and IR images side by side;
-  pccl_pseudo_pairs.png  for one query patch, the teacher's last-block
-                         attention and the pseudo-pair mask PCCL trains on;
-  pccl_pca.png           the teacher's RGB tokens and the student's IR (and
-                         RGB) tokens of every checkpoint, coloured by the
-                         top-3 principal components of the teacher tokens.
+Writes the pictures of ``univ_mm.visualization.pccl_pictures`` (a pair, a
+query patch's attention and pseudo pairs, PCA colours of the tokens of every
+checkpoint) to --out-dir, and sends them to every vis backend of the config's
+visualizer (``add_image``; TensorBoard when ``TensorboardVisBackend`` is on).
 
 Example:
-    python tools/visualize_pccl.py work_dirs/evidence/pccl/CONFIG.py \
+    python tools/visualize_pccl.py \
+        work_dirs/evidence/supervised/pccl/pccl_vit-t_synthetic.py \
         --checkpoints iter_0.pth iter_160.pth --labels before after \
-        --out-dir work_dirs/evidence/figures
+        --out-dir work_dirs/evidence/supervised/figures
 """
 import argparse
 from pathlib import Path
