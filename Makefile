@@ -38,10 +38,13 @@ demo: setup
 	$(PY) tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
 	$(PY) tools/analysis/summarize_run.py $(DEMO_WORK_DIR)
 
-# PCCL at toy scale on CPU (11-15 minutes on 2 cores): teacher, UNIV,
-# thermal/RGB segmentation, alignment; prints the table, writes evidence.md
+# PCCL at toy scale on CPU, for three teachers (supervised ViT, MAE ViT,
+# ConvMAE; TEACHERS=mae runs one): teacher, UNIV, thermal/RGB segmentation,
+# alignment; prints the tables, writes evidence.md
+TEACHERS ?= supervised mae convmae
 evidence: setup
-	$(PY) tools/analysis/pccl_evidence.py --out-dir $(EVIDENCE_DIR)
+	$(PY) tools/analysis/pccl_evidence.py --out-dir $(EVIDENCE_DIR) \
+		--teachers $(TEACHERS)
 
 lint: setup
 	$(PY) -m ruff check .

@@ -1,76 +1,148 @@
-"""tools/analysis/pccl_evidence.py: every stage runs, at smoke size."""
+"""tools/analysis/pccl_evidence.py: every stage runs, at smoke size, for a
+supervised ViT and a ConvMAE teacher; every teacher kind builds and fills
+its PCCL teacher."""
 import json
 from pathlib import Path
 
+import cv2
 import pytest
 import torch
 from helpers import load_tool
 from mmengine.config import Config
+from mmengine.registry import DefaultScope
 
+from univ_mm.registry import MODELS
 from univ_mm.utils import load_checkpoint_safely
 
-STAGES = {'data', 'teacher', 'pairs', 'alignment before', 'pccl',
-          'alignment after', 'seg', 'figures', 'total'}
+TEACHER_STAGES = ('teacher', 'pairs', 'alignment before', 'pccl',
+                  'alignment after', 'seg', 'figures')
+RUN = ('supervised', 'convmae')
 
 
 @pytest.fixture(scope='module')
-def evidence(tmp_path_factory):
+def tool():
+    return load_tool('analysis/pccl_evidence.py')
+
+
+@pytest.fixture(scope='module')
+def evidence(tool, tmp_path_factory):
     """Run the whole experiment once with the 'smoke' preset."""
-    module = load_tool('analysis/pccl_evidence.py')
     out = tmp_path_factory.mktemp('evidence')
-    result = module.main(['--preset', 'smoke', '--out-dir', str(out),
-                          '--seed', '3', '--cfg-options',
-                          'model.head.loss.threshold=0.5'])
+    result = tool.main(['--preset', 'smoke', '--out-dir', str(out),
+                        '--seed', '3', '--teachers', *RUN, '--cfg-options',
+                        'model.head.loss.threshold=0.5'])
     return out, result
+
+
+def build(cfg: Config):
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        return MODELS.build(cfg.model)
+
+
+@pytest.mark.parametrize('teacher', ['supervised', 'mae', 'convmae'])
+def test_each_teacher_builds_and_fills_its_pccl_teacher(tool, teacher):
+    preset, spec = tool.PRESETS['smoke'], tool.TEACHERS[teacher]
+    backbone = tool.BACKBONES[spec['backbone']]
+    kind, name = ('seg', backbone['seg']) if spec['pretrain'] is None else (
+        'pretrain', spec['pretrain'])
+    trained = build(tool.load_config(preset, spec['backbone'], kind, name))
+    pccl = tool.load_config(preset, spec['backbone'], 'pccl',
+                            backbone['pccl'])
+    pccl.model.teacher.init_cfg = None
+    univ = build(pccl)
+    source, target = (trained.backbone.state_dict(),
+                      univ.teacher.state_dict())
+    # the teacher stage's backbone holds every weight of the PCCL teacher
+    assert set(target) <= set(source)
+    assert all(source[k].shape == v.shape for k, v in target.items()
+               if k != 'pos_embed')
+    assert univ.teacher.token_stride == backbone['stride']
+
+
+def test_one_teacher_checkpoint_needs_one_teacher(tool):
+    with pytest.raises(SystemExit):
+        tool.parse_args(['--teacher', 'iter_800.pth'])
 
 
 def test_report_has_every_stage_number_and_seed(evidence):
     out, result = evidence
     saved = json.loads((out / 'evidence.json').read_text())
     assert saved == json.loads(json.dumps(result))
-    assert set(saved['timings_s']) == STAGES
+    assert set(saved['timings_s']) == {'data', 'teacher figure', 'total'} | {
+        f'{t} {s}' for t in RUN for s in TEACHER_STAGES}
     assert saved['seeds'] == dict(data=[3, 4, 5], teacher_and_pccl=3,
                                   downstream=[3])
-    for modality in ('ir', 'rgb'):
-        for protocol in ('linear probe', 'fine-tune'):
-            scores = saved['seg'][modality][protocol]
-            assert set(scores) == {'teacher', 'univ'}
-            assert all(len(v) == 1 and 0 <= v[0] <= 100
-                       for v in scores.values())
+    assert list(saved['teachers']) == list(RUN)
+    for teacher in saved['teachers'].values():
+        for modality in ('ir', 'rgb'):
+            for protocol in ('linear probe', 'fine-tune'):
+                scores = teacher['seg'][modality][protocol]
+                assert set(scores) == {'teacher', 'univ'}
+                assert all(len(v) == 1 and 0 <= v[0] <= 100
+                           for v in scores.values())
+        assert [Path(f).name for f in teacher['figures']] == [
+            'pccl_pair.png', 'pccl_pseudo_pairs.png', 'pccl_pca.png']
+        assert all(Path(f).is_file() for f in teacher['figures'])
     table = (out / 'evidence.md').read_text()
-    for row in ('IR mIoU (%), linear probe', 'RGB mIoU (%), fine-tune',
+    for row in ('### Teacher: supervised', '### Teacher: convmae',
+                '| supervised | ', '| convmae | ', 'teacher training',
+                'IR mIoU (%), linear probe', 'RGB mIoU (%), fine-tune',
                 'IR->RGB patch top-1 (%)', '% retained',
                 'overrides: model.head.loss.threshold=0.5',
                 'Seeds: data [3, 4, 5]'):
         assert row in table
-    assert [Path(f).name for f in saved['figures']] == [
-        'pccl_pair.png', 'pccl_pseudo_pairs.png', 'pccl_pca.png']
-    assert all(Path(f).is_file() for f in saved['figures'])
+    # one row of pseudo pairs per teacher, the same size each
+    figure = cv2.imread(saved['figure'])
+    rows = cv2.imread(saved['teachers']['supervised']['figures'][1])
+    assert figure.shape == (2 * rows.shape[0] + 4, *rows.shape[1:])
 
 
-def test_pccl_runs_the_demo_config_from_the_teacher(evidence):
+def test_mae_teacher_is_pretrained_then_loaded(evidence):
     out, result = evidence
-    before = result['alignment']['before']
+    convmae = result['teachers']['convmae']
+    loss = convmae['teacher']['mae_loss']
+    assert loss['first'] > 0 and loss['last'] > 0
+    trained = load_checkpoint_safely(convmae['teacher']['checkpoint'])
+    cfg = Config.fromfile(out / 'convmae' / 'pccl' /
+                          'pccl_convmae_synthetic.py')
+    assert cfg.model.teacher.type == 'UNIVConvMAE'
+    assert cfg.model.teacher.init_cfg.checkpoint == convmae['teacher'][
+        'checkpoint']
+    # the PCCL checkpoint's teacher is the pre-trained ConvMAE backbone
+    univ = load_checkpoint_safely(convmae['last'])['state_dict']
+    for key, value in trained['state_dict'].items():
+        if key.startswith('backbone.blocks3.'):
+            torch.testing.assert_close(
+                univ['teacher.' + key[len('backbone.'):]], value)
+
+
+def test_pccl_runs_its_config_from_the_teacher(evidence):
+    out, result = evidence
+    supervised = result['teachers']['supervised']
+    before = supervised['alignment']['before']
     # at initialisation the student is the teacher: RGB retrieves itself
     assert before['rgb_top1'] == 1
     assert before['rgb_cos_aligned'] == pytest.approx(1)
     assert before['rgb_class_top1'] == 1  # each patch finds itself
-    assert 0 <= result['alignment']['after']['ir_top1'] <= 1
+    assert 0 <= supervised['alignment']['after']['ir_top1'] <= 1
     assert 0 < before['ir_class_chance'] <= 1
-    pairs = result['pairs']
+    pairs = supervised['pairs']
     assert pairs['other_class_positives_per_row'] == pytest.approx(
         pairs['positives_per_row'] * (1 - pairs['precision']), abs=1e-4)
     assert 0 < pairs['negative_loss_share'] < 1
-    log = result['pccl_log']
+    log = supervised['pccl_log']
     assert log['first']['positives_per_row'] >= 0 and log['curve']
-    cfg = Config.fromfile(out / 'pccl' / 'univ_vit-t_synthetic-demo.py')
+    cfg = Config.fromfile(out / 'supervised' / 'pccl' /
+                          'pccl_vit-t_synthetic.py')
     assert cfg.val_evaluator.type == 'PatchRetrievalMetric'
     assert cfg.model.head.loss.threshold == 0.5  # --cfg-options reach PCCL
-    assert cfg.model.teacher.init_cfg.checkpoint == result['teacher'][
+    assert cfg.model.teacher.init_cfg.checkpoint == supervised['teacher'][
         'checkpoint']
     # the downstream UNIV weights are the hook's merged student export
-    merged = load_checkpoint_safely(out / 'pccl' / 'univ_backbone.pth')
-    hook = load_checkpoint_safely(out / 'pccl' / 'univ_backbone_iter_2.pth')
+    merged = load_checkpoint_safely(out / 'supervised' / 'pccl' /
+                                    'univ_backbone.pth')
+    hook = load_checkpoint_safely(out / 'supervised' / 'pccl' /
+                                  'univ_backbone_iter_2.pth')
     assert merged['state_dict'].keys() == hook['state_dict'].keys()
     for key, value in hook['state_dict'].items():
         torch.testing.assert_close(merged['state_dict'][key], value)

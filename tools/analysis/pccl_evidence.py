@@ -1,24 +1,35 @@
-"""Show that PCCL works, at toy scale on CPU: teacher, UNIV, downstream.
+"""Show what PCCL does, at toy scale on CPU, for three kinds of teacher.
 
-Stages (each one's wall time is measured and reported):
-  data      three synthetic worlds (univ_mm.datasets.synthetic): unlabelled
-            pre-training pairs with held-out pairs, labelled train and val;
-  teacher   a small ViT trained from scratch on RGB images only
-            (supervised segmentation, linear head; MMSegmentation);
-  pccl      UNIV pre-training through configs/pretrain/
-            univ_vit-t_synthetic-demo.py, shrunk by config overrides, teacher
-            initialised from the teacher stage; exports the merged backbone;
+Stages per teacher (each one's wall time is measured and reported):
+  data      (once) three synthetic worlds (univ_mm.datasets.synthetic):
+            unlabelled pre-training pairs with held-out pairs, labelled
+            train and val;
+  teacher   the RGB teacher, from scratch on RGB images only:
+            'supervised' a ViT trained on segmentation (linear head;
+                       configs/evidence/seg_vit-t_synthetic.py),
+            'mae'      the same ViT pre-trained with MMPretrain's MAE
+                       (configs/evidence/mae_vit-t_synthetic.py),
+            'convmae'  a small ConvMAE (no class token) pre-trained with
+                       our ConvMAE algorithm
+                       (configs/evidence/convmae_synthetic.py);
+  pairs     pseudo-pair statistics of the teacher on the labelled val world;
+  pccl      UNIV pre-training (configs/evidence/pccl_*_synthetic.py),
+            teacher initialised from the teacher stage; exports the merged
+            backbone;
   alignment PatchRetrievalMetric on the held-out pairs before and after;
   seg       linear probe and fine-tune, teacher vs UNIV weights, on IR and
-            on RGB (MMSegmentation EncoderDecoder, IoUMetric);
-  figures   tools/visualize_pccl.py on one held-out pair.
-It writes evidence.md, evidence.json and figures/ to --out-dir.
+            on RGB (MMSegmentation EncoderDecoder, IoUMetric;
+            configs/evidence/seg_*_synthetic.py);
+  figures   univ_mm.visualization's PCCL pictures of one held-out pair.
+Then one figure of every teacher's pseudo pairs for the same query patch.
+It writes evidence.md, evidence.json and figures to --out-dir (one folder
+per teacher).
 
 Example:
-    python tools/analysis/pccl_evidence.py --out-dir work_dirs/evidence
+    python tools/analysis/pccl_evidence.py --out-dir work_dirs/evidence \
+        --teachers mae convmae
 """
 import argparse
-import importlib.util
 import itertools
 import json
 import os
@@ -27,6 +38,7 @@ import time
 from pathlib import Path
 
 import cv2
+import mmcv
 import torch
 import torch.nn.functional as F
 from mmengine.config import Config, DictAction
@@ -43,22 +55,49 @@ from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     MVIP_IR_MEAN,
     MVIP_IR_STD,
 )
-from univ_mm.registry import MODELS
+from univ_mm.registry import MODELS, VISUALIZERS
+from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.export import export_backbone
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
+from univ_mm.visualization.pccl_pictures import (
+    draw_teacher_pseudo_pairs,
+    load_pair,
+    teacher_pair_maps,
+    warmest_patch,
+    write_pictures,
+)
 
-PCCL_CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
+CONFIGS = 'configs/evidence'
 SOURCES = ('SYNTH_DAY', 'SYNTH_NIGHT')
-#: Sizes of the experiment; 'smoke' only checks that every stage runs.
+#: Per teacher: its backbone and its pre-training config (None: supervised
+#: segmentation with the backbone's seg config).
+TEACHERS = {'supervised': dict(backbone='vit', pretrain=None),
+            'mae': dict(backbone='vit', pretrain='mae_vit-t_synthetic.py'),
+            'convmae': dict(backbone='convmae',
+                            pretrain='convmae_synthetic.py')}
+#: Per backbone: downstream and PCCL configs, token stride, and the
+#: ``frozen_stages`` that freeze nothing and every stage (``None``:
+#: ``num_layers``).
+BACKBONES = {
+    'vit': dict(seg='seg_vit-t_synthetic.py', pccl='pccl_vit-t_synthetic.py',
+                stride=8, frozen_stages=(-1, None)),
+    'convmae': dict(seg='seg_convmae_synthetic.py',
+                    pccl='pccl_convmae_synthetic.py', stride=16,
+                    frozen_stages=(0, 3))}
+#: Sizes of the experiment (the configs' archs and image size, 64 x 80 px);
+#: 'smoke' only checks that every stage runs, on test-sized archs
+#: (``archs``: per backbone, the arch and its output channels).
 PRESETS = {
-    'full': dict(size=(64, 80), patch=8, arch=dict(
-        embed_dims=128, num_layers=6, num_heads=4, feedforward_channels=512),
-        pairs=2048, seg_train=512, seg_val=128, batch=16, teacher_iters=800,
-        pccl_iters=640, probe_iters=200, finetune_iters=100, seg_seeds=3),
-    'smoke': dict(size=(32, 40), patch=8, arch=dict(
-        embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64),
-        pairs=16, seg_train=8, seg_val=4, batch=4, teacher_iters=2,
-        pccl_iters=2, probe_iters=2, finetune_iters=2, seg_seeds=1),
+    'full': dict(pairs=2048, seg_train=512, seg_val=128, batch=16,
+                 teacher_iters=800, mae_iters=600, pccl_iters=640,
+                 probe_iters=200, finetune_iters=100, seg_seeds=3,
+                 archs=None),
+    'smoke': dict(pairs=16, seg_train=8, seg_val=4, batch=4,
+                  teacher_iters=2, mae_iters=2, pccl_iters=2, probe_iters=2,
+                  finetune_iters=2, seg_seeds=1, archs=dict(
+                      vit=(dict(embed_dims=32, num_layers=2, num_heads=2,
+                                feedforward_channels=64), 32),
+                      convmae=('tiny', 32))),
 }
 #: The official recipe's learning rate per 256 pairs (linear scaling rule).
 OFFICIAL_LR_PER_256 = 1.5e-4
@@ -69,11 +108,28 @@ PROTOCOLS = {'linear probe': dict(frozen=True, lr_mult=0.),
              'fine-tune': dict(frozen=False, lr_mult=0.01)}
 
 
+#: The configs' image size (h, w): the worlds are generated at it.
+IMAGE_SIZE = (64, 80)
+#: Per config kind, the keys a preset's test-sized arch replaces: with the
+#: arch itself or with its output channels.
+ARCH_KEYS = {
+    'seg': {'model.backbone.arch': 'arch',
+            'model.decode_head.in_channels': 'dims',
+            'model.decode_head.channels': 'dims'},
+    'pccl': {'model.backbone.arch': 'arch', 'model.teacher.arch': 'arch'},
+    'pretrain': {'model.backbone.arch': 'arch',
+                 'model.neck.embed_dim': 'dims'},
+}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--out-dir', default='work_dirs/evidence')
     parser.add_argument('--preset', choices=sorted(PRESETS), default='full')
+    parser.add_argument('--teachers', nargs='+', choices=list(TEACHERS),
+                        default=list(TEACHERS), help='teachers to run, in '
+                        'this order; defaults to all three')
     parser.add_argument('--seed', type=int, default=0,
                         help='data seeds are seed, seed+1, seed+2; training '
                         'runs use seed')
@@ -85,26 +141,56 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='PCCL iterations; defaults to the preset\'s')
     parser.add_argument('--teacher', help='reuse this teacher checkpoint '
                         '(a teacher stage\'s iter_N.pth) instead of training '
-                        'one; it must match the preset')
+                        'one; it must match the preset and the one teacher '
+                        'of --teachers')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, default={},
         help='overrides of the PCCL config, e.g. '
         'model.head.loss.threshold=0.3 (a variant; the table is labelled '
         'with them)')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.teacher and len(args.teachers) != 1:
+        parser.error(f'--teacher {args.teacher} is one teacher checkpoint: '
+                     'name its kind alone with --teachers')
+    return args
 
 
 def make_data(out: Path, p: dict, seed: int) -> dict[str, Path]:
-    """Pre-training pairs (1/8 held out) and labelled train / val worlds."""
+    """Pre-training pairs (1/8 held out; the RGB images of the training
+    pairs also listed alone in ``splits/train_rgb.txt``) and labelled train
+    / val worlds."""
     roots = {}
     for k, (name, num, labels) in enumerate((
             ('pairs', p['pairs'], False), ('seg_train', p['seg_train'], True),
             ('seg_val', p['seg_val'], True))):
         roots[name] = out / 'data' / name
         generate_synthetic_mvip(roots[name], num_pairs=num,
-                                image_size=p['size'], sources=SOURCES,
+                                image_size=IMAGE_SIZE, sources=SOURCES,
                                 seed=seed + k, with_labels=labels)
+    splits = roots['pairs'] / 'splits'
+    pairs = (splits / 'train.txt').read_text().splitlines()
+    (splits / 'train_rgb.txt').write_text(
+        ''.join(line.split()[0] + '\n' for line in pairs))
     return roots
+
+
+def load_config(p: dict, backbone: str, kind: str, name: str) -> Config:
+    """A config of configs/evidence/ with the preset's arch (``kind``:
+    which keys of :data:`ARCH_KEYS` carry it)."""
+    cfg = Config.fromfile(Path(CONFIGS) / name)
+    if p['archs']:
+        arch, dims = p['archs'][backbone]
+        cfg.merge_from_dict({key: arch if value == 'arch' else dims
+                             for key, value in ARCH_KEYS[kind].items()})
+    return cfg
+
+
+def warmup_cosine(iters: int, warmup: int, start: float, **cosine) -> list:
+    """Linear warm-up over ``warmup`` iterations, then cosine annealing."""
+    return [dict(type='LinearLR', start_factor=start, by_epoch=False,
+                 begin=0, end=warmup),
+            dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup,
+                 end=iters, **cosine)]
 
 
 def seg_dataset(root: Path, modality: str, train: bool) -> dict:
@@ -120,56 +206,40 @@ def seg_dataset(root: Path, modality: str, train: bool) -> dict:
         metainfo=dict(classes=CLASSES), pipeline=pipeline) for s in SOURCES])
 
 
-def seg_config(p: dict, name: str, work_dir: Path, roots: dict,
-               modality: str, backbone: dict, lr: float, lr_mult: float,
-               iters: int, seed: int) -> Config:
-    """An MMSegmentation run: ViT + linear head on one modality."""
+def seg_config(p: dict, backbone: str, name: str, work_dir: Path,
+               roots: dict, modality: str, init_cfg: dict | None,
+               frozen: bool, lr: float, lr_mult: float, iters: int,
+               seed: int) -> Config:
+    """An MMSegmentation run: the backbone's seg config on one modality,
+    from ``init_cfg`` (None: random), backbone frozen or not."""
+    cfg = load_config(p, backbone, 'seg', BACKBONES[backbone]['seg'])
     mean, std = ((IMAGENET_MEAN, IMAGENET_STD) if modality == 'rgb' else
                  (MVIP_IR_MEAN, MVIP_IR_STD))
-    dims = p['arch']['embed_dims']
-    loader = dict(batch_size=p['batch'], num_workers=0,
-                  sampler=dict(type='InfiniteSampler', shuffle=True))
-    return Config(dict(
-        default_scope='mmseg', work_dir=str(work_dir), log_level='WARNING',
-        experiment_name=f'{name}-{time.time_ns()}', randomness=dict(seed=seed),
-        model=dict(
-            type='EncoderDecoder',
-            data_preprocessor=dict(type='SegDataPreProcessor', mean=mean,
-                                   std=std, bgr_to_rgb=True,
-                                   size=p['size']),
-            backbone=dict(type='univ_mm.UNIVVisionTransformer',
-                          arch=p['arch'], img_size=p['size'],
-                          patch_size=p['patch'], out_type='featmap',
-                          **backbone),
-            decode_head=dict(type='FCNHead', in_channels=dims, channels=dims,
-                             num_convs=0, concat_input=False, dropout_ratio=0,
-                             num_classes=len(CLASSES), norm_cfg=None),
-            test_cfg=dict(mode='whole')),
-        train_dataloader=dict(loader, dataset=seg_dataset(
-            roots['seg_train'], modality, True)),
-        val_dataloader=dict(loader, sampler=dict(
-            type='DefaultSampler', shuffle=False), dataset=seg_dataset(
-                roots['seg_val'], modality, False)),
-        val_evaluator=dict(type='IoUMetric', iou_metrics=['mIoU']),
-        optim_wrapper=dict(
-            optimizer=dict(type='AdamW', lr=lr, weight_decay=0.05),
-            paramwise_cfg=dict(custom_keys={'backbone': dict(
-                lr_mult=lr_mult)})),
-        param_scheduler=[dict(type='LinearLR', start_factor=0.01, end=iters //
-                              10 + 1, by_epoch=False),
-                         dict(type='CosineAnnealingLR', begin=iters // 10 + 1,
-                              end=iters, by_epoch=False, eta_min=0)],
-        # validate once, after training, through runner.val()
-        train_cfg=dict(type='IterBasedTrainLoop', max_iters=iters,
-                       val_begin=iters + 1),
-        val_cfg=dict(type='ValLoop'),
-        default_hooks=dict(
-            logger=dict(type='LoggerHook', interval=max(1, iters // 4)),
-            checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                            interval=iters)),
-        log_processor=dict(by_epoch=False),
-        visualizer=dict(type='Visualizer',
-                        vis_backends=[dict(type='LocalVisBackend')])))
+    unfrozen, frozen_all = BACKBONES[backbone]['frozen_stages']
+    stages = (frozen_all or cfg.model.backbone.arch['num_layers']
+              ) if frozen else unfrozen
+    cfg.merge_from_dict({
+        'work_dir': str(work_dir), 'randomness': dict(seed=seed),
+        'experiment_name': f'{name}-{time.time_ns()}',
+        'model.data_preprocessor.mean': mean,
+        'model.data_preprocessor.std': std,
+        'model.backbone.frozen_stages': stages,
+        'train_dataloader.batch_size': p['batch'],
+        'train_dataloader.dataset': seg_dataset(roots['seg_train'],
+                                                modality, True),
+        'val_dataloader.batch_size': p['batch'],
+        'val_dataloader.dataset': seg_dataset(roots['seg_val'], modality,
+                                              False),
+        'optim_wrapper.optimizer.lr': lr,
+        'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult': lr_mult,
+        'param_scheduler': warmup_cosine(iters, iters // 10 + 1, 0.01,
+                                         eta_min=0),
+        'train_cfg.max_iters': iters, 'train_cfg.val_begin': iters + 1,
+        'default_hooks.logger.interval': max(1, iters // 4),
+        'default_hooks.checkpoint.interval': iters})
+    if init_cfg:
+        cfg.model.backbone.init_cfg = init_cfg
+    return cfg
 
 
 def run_seg(cfg: Config) -> dict:
@@ -179,47 +249,53 @@ def run_seg(cfg: Config) -> dict:
     return {k: float(v) for k, v in runner.val().items()}
 
 
-def train_teacher(p: dict, out: Path, roots: dict, seed: int) -> dict:
-    """Stage 1: the RGB teacher, from scratch on RGB segmentation."""
-    cfg = seg_config(p, 'teacher', out / 'teacher', roots, 'rgb', {}, 1e-3,
-                     1., p['teacher_iters'], seed)
-    metrics = run_seg(cfg)
-    return dict(checkpoint=str(out / 'teacher' /
-                               f'iter_{p["teacher_iters"]}.pth'),
-                rgb_miou=metrics['mIoU'])
-
-
-def pccl_config(p: dict, out: Path, roots: dict, teacher: str,
-                seed: int) -> Config:
-    """Stage 2's config: the demo config, shrunk and re-pointed."""
-    cfg = Config.fromfile(PCCL_CONFIG)
-    iters, scale = p['pccl_iters'], p['size'][::-1]
-    vit = dict(arch=dict(p['arch'], _delete_=True), img_size=p['size'],
-               patch_size=p['patch'])
+def train_teacher(p: dict, out: Path, roots: dict, seed: int,
+                  teacher: str) -> dict:
+    """Stage 1: the RGB teacher, from scratch on RGB images only."""
+    spec, work_dir = TEACHERS[teacher], out / 'teacher'
+    if spec['pretrain'] is None:  # supervised RGB segmentation
+        cfg = seg_config(p, spec['backbone'], 'teacher', work_dir, roots,
+                         'rgb', None, False, 1e-3, 1., p['teacher_iters'],
+                         seed)
+        metrics = run_seg(cfg)
+        return dict(checkpoint=str(work_dir /
+                                   f'iter_{p["teacher_iters"]}.pth'),
+                    rgb_miou=metrics['mIoU'])
+    iters = p['mae_iters']
+    cfg = load_config(p, spec['backbone'], 'pretrain', spec['pretrain'])
     cfg.merge_from_dict({
-        'work_dir': str(out / 'pccl'), 'log_level': 'WARNING',
+        'work_dir': str(work_dir), 'randomness': dict(seed=seed),
+        'experiment_name': f'{teacher}-{time.time_ns()}',
+        'train_dataloader.dataset.data_root': str(roots['pairs']),
+        'train_cfg.max_iters': iters,
+        'default_hooks.logger.interval': max(1, iters // 10),
+        'default_hooks.checkpoint.interval': iters})
+    Runner.from_cfg(cfg).train()
+    losses = [r['loss'] for r in training_records(work_dir) if 'loss' in r]
+    return dict(checkpoint=str(work_dir / f'iter_{iters}.pth'),
+                mae_loss=dict(first=losses[0], last=losses[-1]))
+
+
+def pccl_config(p: dict, out: Path, roots: dict, teacher: str, seed: int,
+                backbone: str) -> Config:
+    """Stage 2's config: the backbone's PCCL config, re-pointed."""
+    cfg = load_config(p, backbone, 'pccl', BACKBONES[backbone]['pccl'])
+    iters = p['pccl_iters']
+    cfg.merge_from_dict({
+        'work_dir': str(out / 'pccl'), 'randomness.seed': seed,
         'experiment_name': f'pccl-{time.time_ns()}',
-        'randomness.seed': seed, 'model.backbone': vit, 'model.teacher': dict(
-            vit, init_cfg=dict(type='Pretrained', checkpoint=teacher,
-                               prefix='backbone.', _delete_=True)),
+        'model.teacher.init_cfg.checkpoint': teacher,
         'train_dataloader.dataset.data_root': str(roots['pairs']),
         'train_dataloader.batch_size': p['batch'],
-        'train_dataloader.dataset.pipeline.1.scale': scale,
         'val_dataloader.dataset.data_root': str(roots['pairs']),
-        'val_dataloader.dataset.pipeline.1.scale': scale,
         # the demo's schedule shape: 1/8 linear warm-up, cosine to 1 %
-        'param_scheduler': [
-            dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-                 end=iters // 8 + 1),
-            dict(type='CosineAnnealingLR', eta_min_ratio=1e-2,
-                 by_epoch=False, begin=iters // 8 + 1, end=iters)],
+        'param_scheduler': warmup_cosine(iters, iters // 8 + 1, 1e-3,
+                                         eta_min_ratio=1e-2),
         'train_cfg.max_iters': iters,
         'train_cfg.val_interval': max(1, iters // 4),
         'default_hooks.checkpoint.interval': iters,
         'default_hooks.logger.interval': max(1, iters // 8)})
     return cfg
-
-
 def labelled_images(root: Path, patch: int) -> tuple[dict, torch.Tensor]:
     """RGB and IR images (uint8 ``[C, H, W]`` lists under ``rgb``, ``ir``)
     of a labelled world and the class of every patch (its majority pixel
@@ -290,9 +366,26 @@ def pair_statistics(cfg: Config,
                                       for w in model.teacher.parameters()))
 
 
+def teacher_pair_maps_of(cfg: Config) -> dict:
+    """The teacher's pseudo pairs and attention of the first held-out pair
+    (:func:`teacher_pair_maps`), its images and token stride, for the
+    figure of every teacher's pairs."""
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        model = MODELS.build(cfg.model).eval()
+        model.init_weights()
+        inputs, rgb, ir = load_pair(cfg, 0, model)
+    _, maps = teacher_pair_maps(model, inputs['rgb'])
+    return dict(rgb=rgb, ir=ir, maps=maps, stride=model.teacher.token_stride)
+
+
+def training_records(work_dir: Path) -> list[dict]:
+    """The records of the latest run's ``vis_data/scalars.json``."""
+    return read_scalar_log(scalar_logs(work_dir)[-1])
+
+
 def pccl_log(work_dir: Path) -> dict:
     """First and last logged training values and the validation curve."""
-    records = read_scalar_log(scalar_logs(work_dir)[-1])
+    records = training_records(work_dir)
     train = [r for r in records if 'loss' in r]
     keys = ('loss_ir', 'loss_rgb', 'positives_per_row', 'empty_row_ratio')
     return dict(first={k: train[0][k] for k in keys},
@@ -302,7 +395,7 @@ def pccl_log(work_dir: Path) -> dict:
 
 
 def downstream(p: dict, out: Path, roots: dict, inits: dict[str, dict],
-               seed: int) -> dict:
+               seed: int, backbone: str) -> dict:
     """Stage 3: mIoU of every modality x protocol x initialisation, one per
     downstream seed (head initialisation and data order)."""
     results = {}
@@ -310,11 +403,10 @@ def downstream(p: dict, out: Path, roots: dict, inits: dict[str, dict],
             ('ir', 'rgb'), PROTOCOLS, inits, range(p['seg_seeds'])):
         setting = PROTOCOLS[protocol]
         iters = p['probe_iters' if setting['frozen'] else 'finetune_iters']
-        frozen = p['arch']['num_layers'] if setting['frozen'] else -1
         name = f'{modality}_{protocol}_{init}_{seed + k}'.replace(' ', '-')
-        cfg = seg_config(p, name, out / 'seg' / name, roots, modality,
-                         dict(init_cfg=inits[init], frozen_stages=frozen),
-                         HEAD_LR, setting['lr_mult'], iters, seed + k)
+        cfg = seg_config(p, backbone, name, out / 'seg' / name, roots,
+                         modality, inits[init], setting['frozen'], HEAD_LR,
+                         setting['lr_mult'], iters, seed + k)
         cfg.default_hooks.checkpoint = None
         miou = run_seg(cfg)['mIoU']
         results.setdefault(modality, {}).setdefault(protocol, {}).setdefault(
@@ -323,19 +415,20 @@ def downstream(p: dict, out: Path, roots: dict, inits: dict[str, dict],
     return results
 
 
-def figures(out: Path, pccl_dir: Path, before: Path, after: str
-            ) -> list[str]:
-    """Stage 4: tools/visualize_pccl.py on the first held-out pair."""
-    spec = importlib.util.spec_from_file_location('visualize_pccl', Path(
-        __file__).parents[1] / 'visualize_pccl.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    config = pccl_dir / Path(PCCL_CONFIG).name  # the runner's dump
-    return [str(path) for path in tool.main([
-        str(config), '--checkpoints', str(before), after, '--labels',
-        'before', 'after', '--out-dir', str(out / 'figures')])]
-
-
+def teacher_figure(out: Path, rows: dict[str, dict]) -> str:
+    """Every teacher's pseudo pairs for the same query: the centre pixel of
+    the warmest IR cell of the coarsest token grid, in each teacher's own
+    patch."""
+    first = next(iter(rows.values()))
+    cell = max(row['stride'] for row in rows.values())
+    centre = [cell * k + cell // 2 for k in warmest_patch(first['ir'], cell)]
+    visualizer = VISUALIZERS.build(dict(
+        type='PCCLVisualizer', name=f'teacher_pairs_{time.time_ns()}'))
+    path = out / 'figures' / 'pccl_teacher_pseudo_pairs.png'
+    mmcv.imwrite(draw_teacher_pseudo_pairs(visualizer, {
+        name: (row['rgb'], row['maps'], row['stride'])
+        for name, row in rows.items()}, centre)[..., ::-1], str(path))
+    return str(path)
 #: (metric, table label, scale) of the alignment rows.
 ALIGNMENT_ROWS = (
     ('ir_top1', 'IR->RGB patch top-1 (%)', 100),
@@ -376,29 +469,81 @@ def seg_rows(seg: dict) -> list[str]:
     return lines
 
 
-def settings(result: dict) -> str:
+def settings(result: dict, teacher: dict) -> str:
     """One line: what was run and with which seeds."""
     seeds, p = result['seeds'], result['params']
     overrides = ', '.join(f'{k}={v}' for k, v in
                           result['pccl_overrides'].items()) or 'none'
     return (f'Synthetic world, preset {result["preset"]}; PCCL lr '
-            f'{result["pccl_lr"]:.3g}, {p["pccl_iters"]} iterations of '
+            f'{teacher["pccl_lr"]:.3g}, {p["pccl_iters"]} iterations of '
             f'{p["batch"]} pairs, config overrides: {overrides}. Seeds: data '
             f'{seeds["data"]}, teacher and PCCL {seeds["teacher_and_pccl"]}, '
             f'downstream {seeds["downstream"]} (mean ± std over them).')
 
 
-def table(result: dict) -> str:
-    """The measured numbers as markdown tables."""
-    before, after = (result['alignment']['before'],
-                     result['alignment']['after'])
-    lines = [settings(result), ''] + seg_rows(result['seg']) + [
+def teacher_table(result: dict, name: str) -> str:
+    """One teacher's measured numbers as markdown tables."""
+    teacher = result['teachers'][name]
+    before, after = (teacher['alignment']['before'],
+                     teacher['alignment']['after'])
+    lines = [f'### Teacher: {name}', '', settings(result, teacher), ''
+             ] + seg_rows(teacher['seg']) + [
         '', '| alignment, held-out pairs (synthetic world) | before PCCL '
         '(student = teacher) | after PCCL | change |', '|---|---|---|---|']
-    for key, name, scale in ALIGNMENT_ROWS:
-        lines.append(_row(name, scale * before[key], scale * after[key],
+    for key, label, scale in ALIGNMENT_ROWS:
+        lines.append(_row(label, scale * before[key], scale * after[key],
                           f'{scale * (after[key] - before[key]):+.2f}'))
-    return '\n'.join(lines + ['', *diagnostics(result)])
+    return '\n'.join(lines + ['', *diagnostics(teacher)])
+
+
+def summary_table(result: dict) -> list[str]:
+    """One row per teacher: pseudo pairs, loss at the teacher, UNIV vs
+    teacher downstream and IR->RGB retrieval before -> after PCCL."""
+    lines = ['| teacher (synthetic world) | positives per row | precision '
+             '(chance) | self-pairs | loss at teacher (from negatives) | IR '
+             'probe | IR fine-tune | RGB retained, probe / fine-tune | '
+             'IR->RGB same place (%) | IR->RGB same class (%) |',
+             '|---|---|---|---|---|---|---|---|---|---|']
+    for name, teacher in result['teachers'].items():
+        pairs, seg = teacher['pairs'], teacher['seg']
+        before, after = (teacher['alignment']['before'],
+                         teacher['alignment']['after'])
+        change = {(modality, protocol): [
+            u - t if modality == 'ir' else 100 * u / t for t, u in zip(
+                seg[modality][protocol]['teacher'],
+                seg[modality][protocol]['univ'], strict=True)]
+            for modality, protocol in itertools.product(('ir', 'rgb'),
+                                                        PROTOCOLS)}
+        lines.append(_row(
+            name, pairs['positives_per_row'],
+            f'{pairs["precision"]:.2f} ({pairs["chance"]:.2f})',
+            pairs['self_pair_rate'],
+            f'{pairs["loss_at_teacher"]:.3f} '
+            f'({pairs["negative_loss_share"]:.0%})',
+            _mean_std(change['ir', 'linear probe'], '+'),
+            _mean_std(change['ir', 'fine-tune'], '+'),
+            f'{statistics.fmean(change["rgb", "linear probe"]):.2f} / '
+            f'{statistics.fmean(change["rgb", "fine-tune"]):.2f} %',
+            *(f'{100 * before[k]:.2f} -> {100 * after[k]:.2f}'
+              for k in ('ir_top1', 'ir_class_top1'))))
+    return lines
+
+
+def table(result: dict) -> str:
+    """The measured numbers as markdown: the summary, then per teacher."""
+    return '\n\n'.join(['\n'.join(summary_table(result)), *(
+        teacher_table(result, name) for name in result['teachers'])])
+
+
+def teacher_training(teacher: dict) -> str:
+    """How the teacher stage went, in words."""
+    if 'rgb_miou' in teacher:
+        return f'RGB segmentation, val mIoU {teacher["rgb_miou"]:.2f} %'
+    if 'mae_loss' in teacher:
+        loss = teacher['mae_loss']
+        return (f'masked-image pixel loss, first logged {loss["first"]:.3f}, '
+                f'last {loss["last"]:.3f}')
+    return f'reused {teacher["checkpoint"]}'
 
 
 def diagnostics(result: dict) -> list[str]:
@@ -406,6 +551,7 @@ def diagnostics(result: dict) -> list[str]:
     pairs, log = result['pairs'], result['pccl_log']
     num = result['alignment']['before']['chance_top1']**-1
     rows = {
+        'teacher training': teacher_training(result['teacher']),
         'positives per row': f'{pairs["positives_per_row"]:.1f} of '
         f'{num:.0f} patches',
         'rows without positive': f'{pairs["empty_row_ratio"]:.3f}',
@@ -445,50 +591,68 @@ class StageTimer:
                     total=round(time.perf_counter() - self.start, 1))
 
 
-def pretrain(args: argparse.Namespace, p: dict, out: Path, roots: dict,
-             stage: StageTimer) -> dict:
-    """Stages teacher to alignment: the teacher, pair statistics, PCCL and
-    alignment before / after; ``merged`` is the UNIV backbone file."""
+def run_teacher(args: argparse.Namespace, p: dict, out: Path, roots: dict,
+                stage: StageTimer, name: str) -> tuple[dict, dict]:
+    """Every stage of one teacher, under ``out/name``: the teacher, pair
+    statistics, PCCL, alignment before / after, downstream, figures.
+
+    Returns:
+        tuple[dict, dict]: The teacher's results and its
+        :func:`teacher_pair_maps_of`.
+    """
+    backbone, out = TEACHERS[name]['backbone'], out / name
     teacher = dict(checkpoint=args.teacher) if args.teacher else stage(
-        'teacher', train_teacher, p, out, roots, args.seed)
-    cfg = pccl_config(p, out, roots, teacher['checkpoint'], args.seed)
+        f'{name} teacher', train_teacher, p, out, roots, args.seed, name)
+    cfg = pccl_config(p, out, roots, teacher['checkpoint'], args.seed,
+                      backbone)
     cfg.optim_wrapper.optimizer.lr = lr = (
         args.pccl_lr or OFFICIAL_LR_PER_256 * p['batch'] / 256)
     cfg.merge_from_dict(args.cfg_options)
-    labelled = labelled_images(roots['seg_val'], p['patch'])
-    pairs = stage('pairs', pair_statistics, cfg, labelled)
-    before = stage('alignment before', alignment, cfg,
+    labelled = labelled_images(roots['seg_val'],
+                               BACKBONES[backbone]['stride'])
+    pairs = stage(f'{name} pairs', pair_statistics, cfg, labelled)
+    before = stage(f'{name} alignment before', alignment, cfg,
                    out / 'alignment' / 'before', None, labelled)
-    stage('pccl', lambda: Runner.from_cfg(cfg.copy()).train())
+    stage(f'{name} pccl', lambda: Runner.from_cfg(cfg.copy()).train())
     last = str(out / 'pccl' / f'iter_{p["pccl_iters"]}.pth')
-    after = stage('alignment after', alignment, cfg,
+    after = stage(f'{name} alignment after', alignment, cfg,
                   out / 'alignment' / 'after', last, labelled)
     # tools/export_backbone.py's merge of the last checkpoint: the same
     # weights and arch as the hook's univ_backbone_iter_N.pth
     merged = export_backbone(last, out / 'pccl' / 'univ_backbone.pth')
+    inits = dict(teacher=dict(type='Pretrained', prefix='backbone.',
+                              checkpoint=teacher['checkpoint']),
+                 univ=dict(type='Pretrained', checkpoint=str(merged)))
+    seg = stage(f'{name} seg', downstream, p, out, roots, inits, args.seed,
+                backbone)
+    figures = stage(f'{name} figures', lambda: [str(path) for path in (
+        write_pictures(cfg, [str(out / 'alignment' / 'before' / 'init.pth'),
+                             last], ['before', 'after'], out / 'figures'))])
     return dict(teacher=teacher, pccl_lr=lr, pairs=pairs, last=last,
-                merged=str(merged), alignment=dict(before=before, after=after),
-                pccl_log=pccl_log(out / 'pccl'))
+                merged=str(merged), alignment=dict(before=before,
+                                                   after=after),
+                pccl_log=pccl_log(out / 'pccl'), seg=seg,
+                figures=figures), teacher_pair_maps_of(cfg)
 
 
 def main(argv: list[str] | None = None) -> dict:
-    """Run every stage; write evidence.json and evidence.md."""
+    """Run every stage of every teacher; write evidence.json and
+    evidence.md."""
     args, stage = parse_args(argv), StageTimer()
+    use_safe_checkpoints()  # the runners resume-load their own checkpoints
     p, out, seed = dict(PRESETS[args.preset]), Path(args.out_dir), args.seed
     p['pccl_iters'] = args.pccl_iters or p['pccl_iters']
     result = dict(preset=args.preset, params=p,
                   pccl_overrides=args.cfg_options, seeds=dict(
         data=[seed, seed + 1, seed + 2], teacher_and_pccl=seed,
-        downstream=list(range(seed, seed + p['seg_seeds']))))
+        downstream=list(range(seed, seed + p['seg_seeds']))), teachers={})
     roots = stage('data', make_data, out, p, seed)
-    result.update(pretrain(args, p, out, roots, stage))
-    inits = dict(teacher=dict(type='Pretrained', prefix='backbone.',
-                              checkpoint=result['teacher']['checkpoint']),
-                 univ=dict(type='Pretrained', checkpoint=result['merged']))
-    result['seg'] = stage('seg', downstream, p, out, roots, inits, seed)
-    result['figures'] = stage('figures', figures, out, out / 'pccl',
-                              out / 'alignment' / 'before' / 'init.pth',
-                              result['last'])
+    pair_maps = {}
+    for name in args.teachers:
+        result['teachers'][name], pair_maps[name] = run_teacher(
+            args, p, out, roots, stage, name)
+    result['figure'] = stage('teacher figure', teacher_figure, out,
+                             pair_maps)
     result.update(timings_s=stage.report(), cpu=dict(
         count=os.cpu_count(), load_avg=os.getloadavg()))
     (out / 'evidence.json').write_text(json.dumps(result, indent=2))

@@ -1,3 +1,4 @@
+from .convmae import ConvMAE, ConvMAEPretrainDecoder
 from .univ import UNIV
 
-__all__ = ['UNIV']
+__all__ = ['ConvMAE', 'ConvMAEPretrainDecoder', 'UNIV']
