@@ -639,7 +639,7 @@ def main(argv: list[str] | None = None) -> dict:
     """Run every stage of every teacher; write evidence.json and
     evidence.md."""
     args, stage = parse_args(argv), StageTimer()
-    use_safe_checkpoints()  # the runners resume-load their own checkpoints
+    use_safe_checkpoints()  # teachers load from runner checkpoints
     p, out, seed = dict(PRESETS[args.preset]), Path(args.out_dir), args.seed
     p['pccl_iters'] = args.pccl_iters or p['pccl_iters']
     result = dict(preset=args.preset, params=p,
