@@ -9,6 +9,9 @@ Example:
 import argparse
 from pathlib import Path
 
+from univ_mm.engine.hooks.merged_backbone_export_hook import (
+    MERGED_BACKBONE_TMPL,
+)
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 
 
@@ -32,7 +35,7 @@ def main() -> None:
     for name in (k for k in first if 'loss' in k and k in last):
         print(f'{name:>16}: {first[name]:.4f} (iter {first["iter"]}) -> '
               f'{last[name]:.4f} (iter {last["iter"]})')
-    for path in sorted(work_dir.glob('univ_backbone_iter_*.pth')):
+    for path in sorted(work_dir.glob(MERGED_BACKBONE_TMPL.format('*'))):
         print(f'merged backbone: {path}')
 
 

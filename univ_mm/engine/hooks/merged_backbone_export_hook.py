@@ -9,6 +9,8 @@ from mmengine.model import is_model_wrapper
 from univ_mm.registry import HOOKS
 from univ_mm.utils.export import export_merged_backbone
 
+#: The merged file of iteration N: ``MERGED_BACKBONE_TMPL.format(N)``.
+MERGED_BACKBONE_TMPL = 'univ_backbone_iter_{}.pth'
 #: Message-hub entry: best-checkpoint key -> [its path, merged file iter].
 BEST_EXPORTS = 'univ_best_backbone_exports'
 
@@ -34,7 +36,7 @@ class MergedBackboneExportHook(Hook):
     priority = 'HIGH'
 
     def __init__(self,
-                 filename_tmpl: str = 'univ_backbone_iter_{}.pth') -> None:
+                 filename_tmpl: str = MERGED_BACKBONE_TMPL) -> None:
         self.filename_tmpl = filename_tmpl
         self._exported_unsaved = False
 
