@@ -1,6 +1,7 @@
 """Show what PCCL does, at toy scale on CPU, for three kinds of teacher.
 
-Stages per teacher (each one's wall time is measured and reported):
+Stages per teacher (each one's time is measured and reported; the seg
+stage's is the sum of its runs):
   data      (once) three synthetic worlds (univ_mm.datasets.synthetic):
             unlabelled pre-training pairs with held-out pairs, labelled
             train and val;
@@ -23,13 +24,16 @@ Stages per teacher (each one's wall time is measured and reported):
   figures   univ_mm.visualization's PCCL pictures of one held-out pair.
 Then one figure of every teacher's pseudo pairs for the same query patch.
 It writes evidence.md, evidence.json and figures to --out-dir (one folder
-per teacher).
+per teacher). The teachers' stages and their 24 downstream runs are jobs
+for --workers processes of one torch thread each (univ_mm.utils.
+worker_jobs): the numbers are the same for any number of workers.
 
 Example:
     python tools/analysis/pccl_evidence.py --out-dir work_dirs/evidence \
         --teachers mae convmae
 """
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -59,6 +63,7 @@ from univ_mm.registry import MODELS, VISUALIZERS
 from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.export import export_backbone
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
+from univ_mm.utils.worker_jobs import Job, run_jobs
 from univ_mm.visualization.pccl_pictures import (
     draw_teacher_pseudo_pairs,
     load_pair,
@@ -148,6 +153,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help='overrides of the PCCL config, e.g. '
         'model.head.loss.threshold=0.3 (a variant; the table is labelled '
         'with them)')
+    parser.add_argument(
+        '--workers', type=int, default=len(os.sched_getaffinity(0)),
+        help='worker processes, one torch thread each (the numbers do not '
+        'depend on it); defaults to the cores this process may use')
     args = parser.parse_args(argv)
     if args.teacher and len(args.teachers) != 1:
         parser.error(f'--teacher {args.teacher} is one teacher checkpoint: '
@@ -394,25 +403,27 @@ def pccl_log(work_dir: Path) -> dict:
                        if 'align/ir_top1' in r])
 
 
-def downstream(p: dict, out: Path, roots: dict, inits: dict[str, dict],
-               seed: int, backbone: str) -> dict:
-    """Stage 3: mIoU of every modality x protocol x initialisation, one per
+def seg_runs(p: dict, seed: int, inits: tuple[str, ...]) -> list[tuple]:
+    """Stage 3's runs: every modality x protocol x initialisation, one per
     downstream seed (head initialisation and data order)."""
-    results = {}
-    for modality, protocol, init, k in itertools.product(
-            ('ir', 'rgb'), PROTOCOLS, inits, range(p['seg_seeds'])):
-        setting = PROTOCOLS[protocol]
-        iters = p['probe_iters' if setting['frozen'] else 'finetune_iters']
-        name = f'{modality}_{protocol}_{init}_{seed + k}'.replace(' ', '-')
-        cfg = seg_config(p, backbone, name, out / 'seg' / name, roots,
-                         modality, inits[init], setting['frozen'], HEAD_LR,
-                         setting['lr_mult'], iters, seed + k)
-        cfg.default_hooks.checkpoint = None
-        miou = run_seg(cfg)['mIoU']
-        results.setdefault(modality, {}).setdefault(protocol, {}).setdefault(
-            init, []).append(miou)
-        print(f'[pccl_evidence]   {name}: mIoU {miou:.2f}', flush=True)
-    return results
+    return list(itertools.product(('ir', 'rgb'), PROTOCOLS, inits, range(
+        seed, seed + p['seg_seeds'])))
+
+
+def seg_run(p: dict, out: Path, roots: dict, backbone: str, run: tuple,
+            init_cfg: dict) -> tuple[float, float]:
+    """Worker job: one of :func:`seg_runs`; its mIoU and wall time (s)."""
+    start, (modality, protocol, init, seed) = time.perf_counter(), run
+    setting = PROTOCOLS[protocol]
+    iters = p['probe_iters' if setting['frozen'] else 'finetune_iters']
+    name = f'{modality}_{protocol}_{init}_{seed}'.replace(' ', '-')
+    cfg = seg_config(p, backbone, name, out / 'seg' / name, roots, modality,
+                     init_cfg, setting['frozen'], HEAD_LR,
+                     setting['lr_mult'], iters, seed)
+    cfg.default_hooks.checkpoint = None
+    miou = run_seg(cfg)['mIoU']
+    print(f'[pccl_evidence]   {out.name} {name}: mIoU {miou:.2f}', flush=True)
+    return miou, time.perf_counter() - start
 
 
 def teacher_figure(out: Path, rows: dict[str, dict]) -> str:
@@ -591,18 +602,30 @@ class StageTimer:
                     total=round(time.perf_counter() - self.start, 1))
 
 
-def run_teacher(args: argparse.Namespace, p: dict, out: Path, roots: dict,
-                stage: StageTimer, name: str) -> tuple[dict, dict]:
-    """Every stage of one teacher, under ``out/name``: the teacher, pair
-    statistics, PCCL, alignment before / after, downstream, figures.
+def teacher_job(args: argparse.Namespace, p: dict, out: Path, roots: dict,
+                name: str) -> tuple[dict, dict]:
+    """Worker job: the teacher stage of ``name``, under ``out/name``.
 
     Returns:
-        tuple[dict, dict]: The teacher's results and its
-        :func:`teacher_pair_maps_of`.
+        tuple[dict, dict]: The teacher and the stage's time.
     """
-    backbone, out = TEACHERS[name]['backbone'], out / name
-    teacher = dict(checkpoint=args.teacher) if args.teacher else stage(
-        f'{name} teacher', train_teacher, p, out, roots, args.seed, name)
+    stage = StageTimer()
+    teacher = stage(f'{name} teacher', train_teacher, p, out / name, roots,
+                    args.seed, name)
+    return teacher, stage.seconds
+
+
+def pccl_job(args: argparse.Namespace, p: dict, out: Path, roots: dict,
+             name: str, teacher: dict) -> tuple[dict, dict, dict]:
+    """Worker job: the stages of ``name`` between its teacher and its
+    downstream runs, under ``out/name``: pair statistics, alignment before,
+    PCCL, alignment after, the merged export, figures.
+
+    Returns:
+        tuple[dict, dict, dict]: The results, :func:`teacher_pair_maps_of`
+        and the stages' times.
+    """
+    stage, backbone, out = StageTimer(), TEACHERS[name]['backbone'], out / name
     cfg = pccl_config(p, out, roots, teacher['checkpoint'], args.seed,
                       backbone)
     cfg.optim_wrapper.optimizer.lr = lr = (
@@ -620,24 +643,78 @@ def run_teacher(args: argparse.Namespace, p: dict, out: Path, roots: dict,
     # tools/export_backbone.py's merge of the last checkpoint: the same
     # weights and arch as the hook's univ_backbone_iter_N.pth
     merged = export_backbone(last, out / 'pccl' / 'univ_backbone.pth')
-    inits = dict(teacher=dict(type='Pretrained', prefix='backbone.',
-                              checkpoint=teacher['checkpoint']),
-                 univ=dict(type='Pretrained', checkpoint=str(merged)))
-    seg = stage(f'{name} seg', downstream, p, out, roots, inits, args.seed,
-                backbone)
     figures = stage(f'{name} figures', lambda: [str(path) for path in (
         write_pictures(cfg, [str(out / 'alignment' / 'before' / 'init.pth'),
                              last], ['before', 'after'], out / 'figures'))])
     return dict(teacher=teacher, pccl_lr=lr, pairs=pairs, last=last,
                 merged=str(merged), alignment=dict(before=before,
                                                    after=after),
-                pccl_log=pccl_log(out / 'pccl'), seg=seg,
-                figures=figures), teacher_pair_maps_of(cfg)
+                pccl_log=pccl_log(out / 'pccl'), figures=figures
+                ), teacher_pair_maps_of(cfg), stage.seconds
+
+
+class TeacherRun:
+    """One teacher's jobs, and their results as they come: the teacher
+    stage; then its :func:`pccl_job` and the teacher-initialised downstream
+    runs; then the UNIV-initialised ones. Stage times (summed over the
+    downstream runs) go to ``seconds``."""
+
+    def __init__(self, args: argparse.Namespace, p: dict, out: Path,
+                 roots: dict, name: str, seconds: dict) -> None:
+        self.args, self.p, self.out, self.roots = args, p, out, roots
+        self.name, self.seconds = name, seconds
+        self.result, self.pair_maps, self.miou = {}, {}, {}
+
+    def jobs(self) -> list[Job]:
+        """The first jobs: train the teacher, or start from --teacher."""
+        if self.args.teacher:
+            return self._teacher_done(
+                (dict(checkpoint=self.args.teacher), {}))
+        return [Job(0, teacher_job, (self.args, self.p, self.out,
+                                     self.roots, self.name),
+                    self._teacher_done)]
+
+    def _teacher_done(self, done: tuple[dict, dict]) -> list[Job]:
+        teacher, seconds = done
+        self.seconds.update(seconds)
+        return [Job(1, pccl_job, (self.args, self.p, self.out, self.roots,
+                                  self.name, teacher), self._pccl_done),
+                *self._seg_jobs('teacher', dict(
+                    type='Pretrained', prefix='backbone.',
+                    checkpoint=teacher['checkpoint']))]
+
+    def _pccl_done(self, done: tuple[dict, dict, dict]) -> list[Job]:
+        self.result, self.pair_maps, seconds = done
+        self.seconds.update(seconds)
+        return self._seg_jobs('univ', dict(
+            type='Pretrained', checkpoint=self.result['merged']))
+
+    def _seg_jobs(self, init: str, init_cfg: dict) -> list[Job]:
+        backbone = TEACHERS[self.name]['backbone']
+        return [Job(2, seg_run, (self.p, self.out / self.name, self.roots,
+                                 backbone, run, init_cfg),
+                    functools.partial(self._seg_done, run))
+                for run in seg_runs(self.p, self.args.seed, (init, ))]
+
+    def _seg_done(self, run: tuple, done: tuple[float, float]) -> None:
+        self.miou[run], seconds = done
+        key = f'{self.name} seg'
+        self.seconds[key] = round(self.seconds.get(key, 0) + seconds, 1)
+
+    def results(self) -> dict:
+        """The results, with the downstream mIoUs as modality -> protocol
+        -> initialisation -> one per downstream seed."""
+        seg = {}
+        for run in seg_runs(self.p, self.args.seed, ('teacher', 'univ')):
+            modality, protocol, init, _ = run
+            seg.setdefault(modality, {}).setdefault(protocol, {}).setdefault(
+                init, []).append(self.miou[run])
+        return dict(self.result, seg=seg)
 
 
 def main(argv: list[str] | None = None) -> dict:
-    """Run every stage of every teacher; write evidence.json and
-    evidence.md."""
+    """Run every stage of every teacher on ``--workers`` processes; write
+    evidence.json and evidence.md."""
     args, stage = parse_args(argv), StageTimer()
     use_safe_checkpoints()  # teachers load from runner checkpoints
     p, out, seed = dict(PRESETS[args.preset]), Path(args.out_dir), args.seed
@@ -645,14 +722,16 @@ def main(argv: list[str] | None = None) -> dict:
     result = dict(preset=args.preset, params=p,
                   pccl_overrides=args.cfg_options, seeds=dict(
         data=[seed, seed + 1, seed + 2], teacher_and_pccl=seed,
-        downstream=list(range(seed, seed + p['seg_seeds']))), teachers={})
+        downstream=list(range(seed, seed + p['seg_seeds']))),
+        workers=args.workers)
     roots = stage('data', make_data, out, p, seed)
-    pair_maps = {}
-    for name in args.teachers:
-        result['teachers'][name], pair_maps[name] = run_teacher(
-            args, p, out, roots, stage, name)
-    result['figure'] = stage('teacher figure', teacher_figure, out,
-                             pair_maps)
+    runs = [TeacherRun(args, p, out, roots, name, stage.seconds)
+            for name in args.teachers]
+    run_jobs(itertools.chain.from_iterable(run.jobs() for run in runs),
+             args.workers)
+    result['teachers'] = {run.name: run.results() for run in runs}
+    result['figure'] = stage('teacher figure', teacher_figure, out, {
+        run.name: run.pair_maps for run in runs})
     result.update(timings_s=stage.report(), cpu=dict(
         count=os.cpu_count(), load_avg=os.getloadavg()))
     (out / 'evidence.json').write_text(json.dumps(result, indent=2))
