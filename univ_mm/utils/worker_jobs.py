@@ -5,6 +5,7 @@ thread count changes the rounding of matrix products; so many one-thread
 processes are both faster and thread-count independent: a job's result does
 not depend on how many workers ran beside it.
 """
+import gc
 import heapq
 import itertools
 import multiprocessing
@@ -33,14 +34,19 @@ class Job(NamedTuple):
     then: Callable[[Any], Iterable['Job'] | None]
 
 
-def _one_thread() -> None:
+def _init_worker() -> None:
+    """One torch thread, and the objects inherited from the parent frozen:
+    garbage collections (MMEngine's datasets run one each) then neither
+    walk them nor copy their pages."""
+    gc.freeze()
     torch.set_num_threads(1)
 
 
 def run_jobs(jobs: Iterable[Job], workers: int) -> None:
     """Run ``jobs`` and the jobs their ``then`` returns, at most ``workers``
     at once, on forked processes with one torch thread each (as PyTorch's
-    data-loader workers are). A job is handed to a worker only when one is
+    data-loader workers are) and the parent's objects out of their garbage
+    collections. A job is handed to a worker only when one is
     free, so priorities hold.
 
     Raises:
@@ -51,7 +57,7 @@ def run_jobs(jobs: Iterable[Job], workers: int) -> None:
     ready = [(job.priority, next(order), job) for job in jobs]
     heapq.heapify(ready)
     running = {}
-    with ProcessPoolExecutor(workers, initializer=_one_thread,
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
                              mp_context=multiprocessing.get_context(
                                  'fork')) as pool:
         try:
