@@ -1,6 +1,7 @@
 """tools/analysis/pccl_evidence.py: every stage runs, at smoke size, for a
-supervised ViT and a ConvMAE teacher; every teacher kind builds and fills
-its PCCL teacher."""
+supervised ViT and a ConvMAE teacher on two workers, with the numbers of a
+teacher run alone on one; every teacher kind builds and fills its PCCL
+teacher."""
 import json
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from univ_mm.utils import load_checkpoint_safely
 TEACHER_STAGES = ('teacher', 'pairs', 'alignment before', 'pccl',
                   'alignment after', 'seg', 'figures')
 RUN = ('supervised', 'convmae')
+#: The smoke run's options but its output folder, teachers and workers.
+SMOKE = ['--preset', 'smoke', '--seed', '3', '--cfg-options',
+         'model.head.loss.threshold=0.5']
 
 
 @pytest.fixture(scope='module')
@@ -28,9 +32,8 @@ def tool():
 def evidence(tool, tmp_path_factory):
     """Run the whole experiment once with the 'smoke' preset."""
     out = tmp_path_factory.mktemp('evidence')
-    result = tool.main(['--preset', 'smoke', '--out-dir', str(out),
-                        '--seed', '3', '--teachers', *RUN, '--cfg-options',
-                        'model.head.loss.threshold=0.5'])
+    result = tool.main([*SMOKE, '--out-dir', str(out), '--teachers', *RUN,
+                        '--workers', '2'])
     return out, result
 
 
@@ -95,6 +98,20 @@ def test_report_has_every_stage_number_and_seed(evidence):
     figure = cv2.imread(saved['figure'])
     rows = cv2.imread(saved['teachers']['supervised']['figures'][1])
     assert figure.shape == (2 * rows.shape[0] + 4, *rows.shape[1:])
+
+
+def test_a_teacher_alone_on_one_worker_gets_the_same_numbers(
+        tool, evidence, tmp_path):
+    out, result = evidence
+    alone = tool.main([*SMOKE, '--out-dir', str(tmp_path), '--teachers',
+                       'supervised', '--workers', '1'])
+
+    def numbers(run: dict, root: Path) -> dict:
+        return json.loads(json.dumps(run['teachers']['supervised']).replace(
+            str(root), 'OUT'))
+
+    assert alone['workers'] == 1 and result['workers'] == 2
+    assert numbers(alone, tmp_path) == numbers(result, out)
 
 
 def test_mae_teacher_is_pretrained_then_loaded(evidence):
