@@ -3,6 +3,7 @@ supervised ViT and a ConvMAE teacher on two workers, with the numbers of a
 teacher run alone on one; every teacher kind builds and fills its PCCL
 teacher."""
 import json
+import os
 from pathlib import Path
 
 import cv2
@@ -32,8 +33,10 @@ def tool():
 def evidence(tool, tmp_path_factory):
     """Run the whole experiment once with the 'smoke' preset."""
     out = tmp_path_factory.mktemp('evidence')
-    result = tool.main([*SMOKE, '--out-dir', str(out), '--teachers', *RUN,
-                        '--workers', '2'])
+    # whatever scope an earlier MMSeg run left current
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        result = tool.main([*SMOKE, '--out-dir', str(out), '--teachers',
+                            *RUN, '--workers', '2'])
     return out, result
 
 
@@ -65,6 +68,12 @@ def test_each_teacher_builds_and_fills_its_pccl_teacher(tool, teacher):
 def test_one_teacher_checkpoint_needs_one_teacher(tool):
     with pytest.raises(SystemExit):
         tool.parse_args(['--teacher', 'iter_800.pth'])
+
+
+def test_workers_default_to_the_usable_cores(tool):
+    assert tool.parse_args([]).workers == len(os.sched_getaffinity(0))
+    with pytest.raises(SystemExit):
+        tool.parse_args(['--workers', '0'])
 
 
 def test_report_has_every_stage_number_and_seed(evidence):

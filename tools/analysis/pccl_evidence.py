@@ -158,6 +158,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help='worker processes, one torch thread each (the numbers do not '
         'depend on it); defaults to the cores this process may use')
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error(f'--workers {args.workers}: at least one worker runs '
+                     'the jobs')
     if args.teacher and len(args.teachers) != 1:
         parser.error(f'--teacher {args.teacher} is one teacher checkpoint: '
                      'name its kind alone with --teachers')
@@ -440,8 +443,9 @@ def teacher_figure(out: Path, rows: dict[str, dict]) -> str:
     first = next(iter(rows.values()))
     cell = max(row['stride'] for row in rows.values())
     centre = [cell * k + cell // 2 for k in warmest_patch(first['ir'], cell)]
-    visualizer = VISUALIZERS.build(dict(
-        type='PCCLVisualizer', name=f'teacher_pairs_{time.time_ns()}'))
+    with DefaultScope.overwrite_default_scope('univ_mm'):
+        visualizer = VISUALIZERS.build(dict(
+            type='PCCLVisualizer', name=f'teacher_pairs_{time.time_ns()}'))
     path = out / 'figures' / 'pccl_teacher_pseudo_pairs.png'
     mmcv.imwrite(draw_teacher_pseudo_pairs(visualizer, {
         name: (row['rgb'], row['maps'], row['stride'])
@@ -459,14 +463,15 @@ class StageTimer:
         print(f'[pccl_evidence] {name} ...', flush=True)
         start = time.perf_counter()
         value = function(*args)
-        self.seconds[name] = round(time.perf_counter() - start, 1)
-        print(f'[pccl_evidence] {name}: {self.seconds[name]} s', flush=True)
+        self.seconds[name] = time.perf_counter() - start
+        print(f'[pccl_evidence] {name}: {self.seconds[name]:.1f} s',
+              flush=True)
         return value
 
     def report(self) -> dict:
-        """Stage times and the total wall time so far."""
-        return dict(self.seconds,
-                    total=round(time.perf_counter() - self.start, 1))
+        """Stage times and the total wall time so far, to 0.1 s."""
+        return {name: round(seconds, 1) for name, seconds in dict(
+            self.seconds, total=time.perf_counter() - self.start).items()}
 
 
 def teacher_job(args: argparse.Namespace, p: dict, out: Path, roots: dict,
@@ -566,7 +571,7 @@ class TeacherRun:
     def _seg_done(self, run: tuple, done: tuple[float, float]) -> None:
         self.miou[run], seconds = done
         key = f'{self.name} seg'
-        self.seconds[key] = round(self.seconds.get(key, 0) + seconds, 1)
+        self.seconds[key] = self.seconds.get(key, 0) + seconds
 
     def results(self) -> dict:
         """The results, with the downstream mIoUs as modality -> protocol
