@@ -17,7 +17,7 @@ STACK_CHECK := import torch, torchvision, mmcv.ops, mmseg.models, \
 	mmdet.models, mmpretrain.models, peft, univ_mm; \
 	print('stack ok: torch', torch.__version__, 'mmcv', mmcv.__version__)
 
-.PHONY: setup demo evidence test lint
+.PHONY: setup demo evidence test test-fast lint
 
 setup: $(STAMP)
 
@@ -49,5 +49,10 @@ evidence: setup
 lint: setup
 	$(PY) -m ruff check .
 
+# everything, and the 15 slowest tests so their cost stays visible
 test: lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
+
+# the unit tests only: no training runs, tools end to end or subprocesses
+test-fast: lint
+	$(PY) -m pytest -q -m "not slow" --durations=15

@@ -126,6 +126,7 @@ def test_mmdet_coco_dataset_reads_the_xml_boxes_back(converted, m3fd_root):
                 for i in info['instances']] == [o.name for o in objects]
 
 
+@pytest.mark.slow
 def test_cli_prints_a_summary_and_names_a_wrong_root(llvip_root, tmp_path):
     script = 'tools/dataset_converters/llvip.py'
     result = subprocess.run(

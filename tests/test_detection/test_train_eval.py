@@ -26,6 +26,9 @@ from univ_mm.utils.checkpoint import (
 )
 from univ_mm.utils.weights_check import PartialCheckpointError
 
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 CONFIGS = sorted(Path('configs/det').glob('*vit-b*.py'))
 TINY_MODEL = {
     'model.backbone.arch': dict(_delete_=True, embed_dims=32, num_layers=2,

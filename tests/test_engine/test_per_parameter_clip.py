@@ -21,6 +21,9 @@ def backward_known_gradients(params, scale: float = 1.0) -> torch.Tensor:
 
 
 def test_only_the_large_gradient_is_scaled():
+    """The norms are compared exactly: 3, 4 and 0.3, -0.4 square and sum to
+    25 and 0.25 without rounding on any kernel, and sqrt is correctly
+    rounded; the clipped values go through ``assert_close``."""
     params = two_parameters()
     backward_known_gradients(params).backward()
     largest = clip_grad_per_parameter_(params, max_norm=3.0)

@@ -50,6 +50,7 @@ def test_activation_checkpointing_is_exact(baseline):
                 baseline, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_compiled_student_matches(baseline):
     # aot_eager traces with dynamo and AOTAutograd like the default inductor
     # backend, without its minute of C++ compilation on CPU

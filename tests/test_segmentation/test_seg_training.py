@@ -10,6 +10,9 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 SEG = Path('configs/seg')
 PROBE = SEG / 'linear-probe_univ-vit-b_2xb4-14.4k_soda-512x512.py'
 FINE_TUNE = SEG / 'upernet-llfpn_univ-vit-b_2xb4-14.4k_soda-512x512.py'

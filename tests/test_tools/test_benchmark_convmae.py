@@ -3,6 +3,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 
 def test_reports_step_floor_and_loss_share_for_convmae(tmp_path):
     out = tmp_path / 'result.json'

@@ -5,6 +5,9 @@ import sys
 
 import pytest
 
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope='module')
 def benchmark(tmp_path_factory):

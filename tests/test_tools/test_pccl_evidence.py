@@ -16,6 +16,9 @@ from mmengine.registry import DefaultScope
 from univ_mm.registry import MODELS
 from univ_mm.utils import load_checkpoint_safely
 
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 TEACHER_STAGES = ('teacher', 'pairs', 'alignment before', 'pccl',
                   'alignment after', 'seg', 'figures')
 RUN = ('supervised', 'convmae')
@@ -111,6 +114,9 @@ def test_report_has_every_stage_number_and_seed(evidence):
 
 def test_a_teacher_alone_on_one_worker_gets_the_same_numbers(
         tool, evidence, tmp_path):
+    """Exact on purpose: both runs are one-thread worker processes of this
+    test on this machine, so they run the same kernels; what is compared
+    is that the scheduling of jobs over workers changes no number."""
     out, result = evidence
     alone = tool.main([*SMOKE, '--out-dir', str(tmp_path), '--teachers',
                        'supervised', '--workers', '1'])

@@ -3,6 +3,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 
 def write_segment(work_dir, stamp, records):
     path = work_dir / stamp / 'vis_data' / 'scalars.json'
