@@ -18,6 +18,15 @@ def tiny_vit(**overrides) -> dict:
                 patch_size=8, out_type='featmap', **overrides)
 
 
+def train_lora_by_hand(backbone) -> None:
+    """Give every ``lora_B`` random weights (PEFT starts them at zero), as
+    training would, so that merging LoRA changes the base weights."""
+    import torch
+    for name, param in backbone.named_parameters():
+        if 'lora_B' in name:
+            torch.nn.init.normal_(param, std=0.1)
+
+
 def tiny_univ(**overrides) -> dict:
     """Config of a tiny UNIV model: LoRA student, random teacher."""
     cfg = dict(type='UNIV', backbone=tiny_vit(lora_cfg=dict(lora_dropout=0)),

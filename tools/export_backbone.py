@@ -3,6 +3,12 @@
 ConvMAE students are written under the ConvMAE release's names
 (``patch_embed1.proj.weight``, ``blocks3.10.attn.qkv.weight``, ...).
 
+The adapters are merged on the checkpoint's tensors; nothing is built. Of
+the training config (``--config``, or the text the checkpoint stores, read
+as literals and never executed) only data is used: the backbone type, which
+must be one of the project's (``UNIVVisionTransformer``, ``UNIVConvMAE``),
+its ``arch`` and the ``lora_cfg`` numbers.
+
 Example:
     python tools/export_backbone.py work_dirs/x/epoch_400.pth univ_vit-b.pth
 """
@@ -17,7 +23,7 @@ def main() -> None:
     parser.add_argument('checkpoint', help='UNIV training checkpoint')
     parser.add_argument('out', help='output plain backbone checkpoint')
     parser.add_argument('--config', help='training config (default: the '
-                        'one stored in the checkpoint)')
+                        'one stored in the checkpoint, read as literals)')
     args = parser.parse_args()
     use_safe_checkpoints()
     path = export_backbone(args.checkpoint, args.out, args.config)

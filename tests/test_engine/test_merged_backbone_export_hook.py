@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 import torch
-from helpers import TINY_ARCH, tiny_univ
+from helpers import TINY_ARCH, tiny_univ, train_lora_by_hand
 from mmengine.config import Config
 from mmengine.hooks import CheckpointHook
 from mmengine.logging import MessageHub
@@ -35,9 +35,7 @@ def fake_runner(tmp_path):
 
 def test_save_writes_a_merged_plain_backbone(tmp_path):
     runner = fake_runner(tmp_path)
-    for name, param in runner.model.backbone.named_parameters():
-        if 'lora_B' in name:
-            torch.nn.init.normal_(param, std=0.1)
+    train_lora_by_hand(runner.model.backbone)
     checkpoint = dict(meta=dict(iter=7, epoch=0))
     MergedBackboneExportHook().before_save_checkpoint(runner, checkpoint)
     path = tmp_path / 'univ_backbone_iter_7.pth'
@@ -60,6 +58,7 @@ def test_exports_follow_the_keep_count_and_keep_the_best(tmp_path):
         CheckpointHook(interval=1, max_keep_ckpts=1, save_best='auto')])
     hook = MergedBackboneExportHook()
     for iteration in (2, 4, 6, 8):
+        runner.iter = iteration
         if iteration == 4:  # MMEngine records a new best before saving it
             hub.update_info('best_ckpt', str(tmp_path / 'best_iter_4.pth'))
         (tmp_path / f'univ_backbone_iter_{iteration}.pth').touch()
@@ -67,6 +66,19 @@ def test_exports_follow_the_keep_count_and_keep_the_best(tmp_path):
         hook._prune_exports(runner)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         'univ_backbone_iter_4.pth', 'univ_backbone_iter_8.pth']
+
+
+def test_exports_of_an_abandoned_run_are_not_counted(tmp_path):
+    """Resumed at iter 8 after a run that went on to 12: the new run's
+    export of iter 10 is kept, the abandoned iter 12 is left alone."""
+    runner = SimpleNamespace(
+        work_dir=str(tmp_path), message_hub=MessageHub('abandoned'),
+        iter=10, hooks=[CheckpointHook(interval=2, max_keep_ckpts=1)])
+    for iteration in (8, 10, 12):
+        (tmp_path / f'univ_backbone_iter_{iteration}.pth').touch()
+    MergedBackboneExportHook()._prune_exports(runner)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'univ_backbone_iter_10.pth', 'univ_backbone_iter_12.pth']
 
 
 class SavingRunner(SimpleNamespace):
@@ -90,8 +102,10 @@ def test_nothing_is_pruned_before_the_new_checkpoint_is_saved(tmp_path,
                     MergedBackboneExportHook()]
     runner.hooks[0].before_train(runner)
     for step in range(1, 6):
+        runner.iter = step - 1  # the iterations done, as the runner counts
         runner.hooks[1].before_train_iter(runner, step - 1)
         runner.hooks[0]._save_checkpoint_with_step(runner, step, meta={})
+    runner.iter = 5
     runner.hooks[1].after_train(runner)
 
     def saved(steps):

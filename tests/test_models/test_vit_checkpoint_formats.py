@@ -5,8 +5,10 @@ the way that library saves it, loaded through ``init_cfg`` and compared on
 patch tokens with the library's own forward.
 """
 import argparse
+import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 import timm
@@ -41,6 +43,8 @@ OUR_DINOV2_S = dict(arch=VIT_S_2, img_size=28, patch_size=14,
 OUR_TINY = dict(arch=TINY_ARCH, img_size=32, patch_size=8)
 #: Hugging Face's ViT normalises with eps 1e-12 (its config's default).
 OUR_HF_VIT = dict(OUR_TINY, norm_cfg=dict(type='LN', eps=1e-12))
+#: The index of a sharded safetensors checkpoint.
+INDEX = 'model.safetensors.index.json'
 
 
 def randomise(module: torch.nn.Module, seed: int = 0) -> torch.nn.Module:
@@ -387,3 +391,74 @@ def test_teacher_variant_configs_fit_their_releases(config, release,
     vit = convert_vit(checkpoint, release)
     state, _ = fit_to_model(vit, teacher, release)
     assert set(state) == set(teacher.state_dict())
+
+
+def save_shards(state: dict, folder, index: str = INDEX) -> list[str]:
+    """Write ``state`` as two safetensors shards and their index."""
+    keys = sorted(state)
+    shards = {'model-00001-of-00002.safetensors': keys[::2],
+              'model-00002-of-00002.safetensors': keys[1::2]}
+    for name, names in shards.items():
+        save_file({k: state[k].contiguous() for k in names}, folder / name)
+    write_index(folder / index, {k: name for name, names in shards.items()
+                                 for k in names})
+    return list(shards)
+
+
+def write_index(path, weight_map: dict) -> None:
+    path.write_text(json.dumps(dict(metadata={}, weight_map=weight_map)))
+
+
+def test_links_lead_only_from_a_cache_snapshot_to_its_blobs(tmp_path):
+    """The Hugging Face cache (``snapshots/<revision>/`` links into the
+    repository's ``blobs/``) loads; a link elsewhere is refused."""
+    source = hf_vit()
+    repo = tmp_path / 'models--org--vit'
+    blobs, snapshot = repo / 'blobs', repo / 'snapshots' / 'abc123'
+    blobs.mkdir(parents=True)
+    snapshot.mkdir(parents=True)
+    shards = save_shards(source.state_dict(), blobs)
+    for name in [*shards, INDEX]:
+        (snapshot / name).symlink_to(Path('..', '..', 'blobs', name))
+    model = our_vit(snapshot, **OUR_HF_VIT)
+    torch.testing.assert_close(model.cls_token,
+                               source.embeddings.cls_token)
+    folder = tmp_path / 'copy'
+    folder.mkdir()
+    for name in (shards[1], INDEX):
+        shutil.copy(blobs / name, folder)
+    (folder / shards[0]).symlink_to(blobs / shards[0])
+    with pytest.raises(ValueError, match=f'names {shards[0]!r}, which is '
+                       'outside'):
+        our_vit(folder, **OUR_HF_VIT)
+
+
+@pytest.mark.parametrize('how', ['absolute', 'parent'])
+def test_an_index_reaches_no_file_outside_its_folder(tmp_path, how):
+    outside = tmp_path / 'elsewhere.safetensors'
+    save_file(hf_vit().state_dict(), outside)
+    folder = tmp_path / 'hub' / 'model'
+    folder.mkdir(parents=True)
+    name = dict(absolute=str(outside),
+                parent='../../elsewhere.safetensors')[how]
+    write_index(folder / INDEX, {'embeddings.cls_token': name})
+    with pytest.raises(ValueError, match=f'{INDEX} names .*which is '
+                       'outside'):
+        our_vit(folder, **OUR_HF_VIT)
+
+
+def test_an_index_naming_itself_is_refused(tmp_path):
+    write_index(tmp_path / INDEX, {'embeddings.cls_token': INDEX})
+    with pytest.raises(ValueError, match='shards are files ending in'):
+        our_vit(tmp_path, **OUR_HF_VIT)
+
+
+@pytest.mark.parametrize('damaged', ['model.safetensors',
+                                     'model-00002-of-00002.safetensors'])
+def test_a_damaged_safetensors_file_is_named(tmp_path, damaged):
+    if damaged != 'model.safetensors':
+        save_shards(hf_vit().state_dict(), tmp_path)
+    (tmp_path / damaged).write_bytes(b'\xff' * 16)  # header too large
+    with pytest.raises(RuntimeError, match=f'{damaged} is not a readable '
+                       'safetensors file.*header too large'):
+        our_vit(tmp_path, **OUR_HF_VIT)

@@ -2,10 +2,15 @@
 import subprocess
 import sys
 
+import pytest
 import torch
+from helpers import train_lora_by_hand
 from mmengine.config import Config
 
 from univ_mm.registry import MODELS
+
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
 
 DEMO = 'configs/pretrain/univ_convmae-tiny_synthetic-demo.py'
 
@@ -14,9 +19,7 @@ def test_export_writes_merged_weights_under_the_release_names(tmp_path):
     cfg = Config.fromfile(DEMO)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
-    for name, param in model.backbone.named_parameters():
-        if 'lora_B' in name:
-            torch.nn.init.normal_(param, std=0.1)
+    train_lora_by_hand(model.backbone)
     checkpoint = tmp_path / 'iter_4.pth'
     torch.save(dict(state_dict=model.state_dict(),
                     meta=dict(cfg=cfg.pretty_text, iter=4)), checkpoint)

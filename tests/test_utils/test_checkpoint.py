@@ -1,13 +1,16 @@
 """Safe loading, atomic saving."""
+import argparse
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 
 import mmengine.runner.checkpoint as mmengine_checkpoint
 import numpy as np
 import pytest
 import torch
-from helpers import tiny_vit
+from helpers import tiny_univ, tiny_vit
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader, load_checkpoint
 
@@ -53,9 +56,57 @@ def test_crafted_pickle_is_refused_and_never_runs(tmp_path):
     marker = tmp_path / 'payload-ran'
     path = tmp_path / 'evil.pth'
     torch.save(dict(state_dict={}, extra=Payload(str(marker))), path)
-    with pytest.raises(RuntimeError, match='refusing to load'):
+    with pytest.raises(RuntimeError, match='refusing to load') as error:
         load_checkpoint_safely(path)
     assert not marker.exists()
+    message = str(error.value)
+    assert f'{os.mkdir.__module__}.mkdir, a type that is not allowed' in \
+        message
+    assert 'argparse.Namespace' in message and 'Re-save' not in message
+
+
+#: Run in a fresh interpreter, where use_safe_checkpoints() never ran: the
+#: converter reads a training checkpoint, UNIVConvMAE the UNIV release.
+WITHOUT_PROCESS_SWITCH = """
+import runpy, sys, torch
+from mmengine.logging import HistoryBuffer
+from mmengine.registry import DefaultScope
+from univ_mm.registry import MODELS
+assert HistoryBuffer not in torch.serialization.get_safe_globals()
+training, release, out = sys.argv[1:]
+sys.argv = ['to_mmpretrain_vit.py', training, out, '--prefix', 'teacher.']
+runpy.run_path('tools/model_converters/to_mmpretrain_vit.py',
+               run_name='__main__')
+with DefaultScope.overwrite_default_scope('univ_mm'):
+    MODELS.build(dict(type='UNIVConvMAE', arch='tiny', img_size=64,
+                      init_cfg=dict(type='Pretrained', checkpoint=release))
+                 ).init_weights()
+assert HistoryBuffer not in torch.serialization.get_safe_globals()
+print('read both')
+"""
+
+
+@pytest.mark.slow
+def test_readers_allow_run_state_and_namespace_without_a_switch(tmp_path):
+    buffer = HistoryBuffer()
+    buffer.update(0.5)
+    training = save_atomically(dict(
+        state_dict=MODELS.build(tiny_univ()).state_dict(),
+        message_hub=dict(log_scalars=dict(loss=buffer)), meta=dict(iter=2)),
+        tmp_path / 'iter_2.pth')
+    encoder = MODELS.build(dict(type='UNIVConvMAE', arch='tiny',
+                                img_size=64)).state_dict()
+    release = save_atomically(dict(
+        student=encoder, epoch=400,
+        args=argparse.Namespace(use_fp16=True, output_dir='out')),
+        tmp_path / 'UNIV_checkpoint.pth')
+    result = subprocess.run(
+        [sys.executable, '-c', WITHOUT_PROCESS_SWITCH, str(training),
+         str(release), str(tmp_path / 'teacher.pth')],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'read both' in result.stdout
+    assert load_checkpoint_safely(tmp_path / 'teacher.pth')['state_dict']
 
 
 def test_mmengine_loading_paths_refuse_a_payload(tmp_path):

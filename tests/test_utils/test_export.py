@@ -2,8 +2,9 @@
 backbones load a training checkpoint as its export."""
 import pytest
 import torch
-from helpers import tiny_vit
+from helpers import tiny_vit, train_lora_by_hand
 from mmengine.config import Config
+from mmengine.registry import DefaultScope
 
 from univ_mm.registry import MODELS
 from univ_mm.utils.atomic_io import save_atomically
@@ -47,9 +48,7 @@ def test_a_training_checkpoint_loads_as_its_export(backbone, tmp_path):
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
-    for name, param in model.backbone.named_parameters():
-        if 'lora_B' in name:  # as after training: LoRA changes the weights
-            torch.nn.init.normal_(param, std=0.1)
+    train_lora_by_hand(model.backbone)
     checkpoint = save_atomically(
         dict(state_dict=model.state_dict(),
              meta=dict(cfg=cfg.pretty_text, iter=1)), tmp_path / 'iter_1.pth')
@@ -70,3 +69,31 @@ def test_a_training_checkpoint_loads_as_its_export(backbone, tmp_path):
             torch.testing.assert_close(loaded[key], value, atol=1e-5, rtol=0,
                                        msg=f'{prefix} {key}')
     assert any(not torch.equal(exported[k], teacher[k]) for k in teacher)
+
+
+def test_export_with_a_config_file_reads_its_lora_numbers(tmp_path):
+    """Without ``meta['cfg']``, ``--config`` gives the type, arch and
+    ``lora_alpha`` (not the default 32); nothing is built, so no default
+    scope (here MMSegmentation's) has to know the backbone."""
+    cfg = Config(dict(model=dict(
+        type='UNIV', backbone=tiny_vit(lora_cfg=dict(lora_dropout=0.,
+                                                     lora_alpha=4)),
+        teacher=tiny_vit())))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    train_lora_by_hand(model.backbone)
+    config = tmp_path / 'train.py'
+    cfg.dump(config)
+    checkpoint = save_atomically(dict(state_dict=model.state_dict()),
+                                 tmp_path / 'iter_1.pth')
+    with pytest.raises(KeyError, match='no meta.cfg.*--config'):
+        export_backbone(checkpoint, tmp_path / 'export.pth')
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        out = export_backbone(checkpoint, tmp_path / 'export.pth',
+                              str(config))
+    exported = torch.load(out, weights_only=True)
+    assert exported['meta']['arch'] == model.backbone.arch_settings
+    expected = model.backbone.merged_state_dict()
+    assert exported['state_dict'].keys() == expected.keys()
+    for key, value in expected.items():
+        assert torch.equal(exported['state_dict'][key], value), key

@@ -2,8 +2,11 @@
 
 Since torch 2.6 ``torch.load`` unpickles weights only. MMEngine's training
 checkpoints also carry the runner's log history (``HistoryBuffer`` holding
-numpy arrays), so resuming them fails. :func:`use_safe_checkpoints` adds
-exactly those types to torch's allowlist; nothing else is trusted.
+numpy arrays), so resuming them fails. :func:`load_checkpoint_safely`,
+the reader behind every checkpoint the package loads, allows exactly those
+types (and ``argparse.Namespace``) for its own call; nothing else is
+trusted, and it needs no process-wide switch. :func:`use_safe_checkpoints`
+also adds them to torch's allowlist, for code that calls ``torch.load``.
 
 No config text a checkpoint carries is ever executed: MMEngine's resume
 passes ``meta['config']`` (an mmcv 1.x field) to ``Config.fromstring``, which
@@ -51,6 +54,8 @@ RUNNER_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_types(),
                            argparse.Namespace]
 #: An empty numpy array (in an empty ``HistoryBuffer``) pickles ``bytes()``.
 EMPTY_ARRAY_TYPES = [bytes]
+#: Every type beyond torch's own that :func:`load_checkpoint_safely` reads.
+CHECKPOINT_TYPES = [*RUNNER_CHECKPOINT_TYPES, *EMPTY_ARRAY_TYPES]
 
 
 def _reduce_history_buffer(buffer: HistoryBuffer) -> tuple:
@@ -63,15 +68,10 @@ def _reduce_history_buffer(buffer: HistoryBuffer) -> tuple:
     return HistoryBuffer, (log_history, count_history, buffer.max_length)
 
 
-def _allow_runner_checkpoints() -> None:
-    """Let ``torch.load(weights_only=True)`` read MMEngine checkpoints.
-
-    Registers how ``HistoryBuffer`` pickles (constructor and arrays only) and
-    allowlists exactly the types the runner writes.
-    """
+def _pickle_history_buffers() -> None:
+    """Make ``HistoryBuffer`` pickle as its constructor call on its arrays,
+    which weights-only loading with :data:`CHECKPOINT_TYPES` reads."""
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
-    torch.serialization.add_safe_globals(RUNNER_CHECKPOINT_TYPES)
-    torch.serialization.add_safe_globals(EMPTY_ARRAY_TYPES)
 
 
 def drop_config_text(checkpoint: object) -> object:
@@ -92,11 +92,28 @@ def drop_config_text(checkpoint: object) -> object:
     return checkpoint
 
 
+def _type_name(cls: type) -> str:
+    return f'{cls.__module__}.{cls.__qualname__}'
+
+
+def _refused_types(path: Path, err: Exception) -> str:
+    """The globals of ``path`` outside :data:`CHECKPOINT_TYPES`, named."""
+    try:
+        with torch.serialization.safe_globals(CHECKPOINT_TYPES):
+            names = torch.serialization.get_unsafe_globals_in_checkpoint(path)
+    except Exception:  # not a zip checkpoint: torch's message names it
+        names = []
+    return ', '.join(names) if names else f'an object torch refused ({err})'
+
+
 def load_checkpoint_safely(path: str | Path, map_location='cpu') -> dict:
     """Load a checkpoint without executing anything it carries.
 
-    Only tensors, builtins and MMEngine's run state are unpickled, and the
-    config text of ``meta['config']`` is dropped (:func:`drop_config_text`).
+    Only tensors, builtins and exactly the types of
+    :data:`CHECKPOINT_TYPES` (MMEngine's run state, ``argparse.Namespace``)
+    are unpickled, allowed for this call only (no process-wide switch is
+    needed), and the config text of ``meta['config']`` is dropped
+    (:func:`drop_config_text`).
 
     Args:
         path (str | Path): A local checkpoint file.
@@ -108,19 +125,21 @@ def load_checkpoint_safely(path: str | Path, map_location='cpu') -> dict:
     Raises:
         FileNotFoundError: ``path`` does not exist.
         RuntimeError: The file is damaged (truncated, empty, not a
-            checkpoint) or holds objects outside the allowlist.
+            checkpoint) or holds a type outside the allowlist (named).
     """
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f'checkpoint {path} does not exist')
     try:
-        checkpoint = torch.load(path, map_location=map_location,
-                                weights_only=True)
+        with torch.serialization.safe_globals(CHECKPOINT_TYPES):
+            checkpoint = torch.load(path, map_location=map_location,
+                                    weights_only=True)
     except pickle.UnpicklingError as err:  # outside the allowlist
         raise RuntimeError(
-            f'refusing to load {path}: it holds objects that are not plain '
-            f'weights or MMEngine run state ({err}). Re-save it as a plain '
-            'state_dict from a trusted environment.') from err
+            f'refusing to load {path}: it holds {_refused_types(path, err)}, '
+            'a type that is not allowed. Checkpoints are read with exactly '
+            'these types beyond tensors and builtins: '
+            f'{", ".join(map(_type_name, CHECKPOINT_TYPES))}.') from err
     except Exception as err:  # RuntimeError, EOFError...: cut or foreign
         raise RuntimeError(
             f'checkpoint {path} is damaged ({err}): truncated, empty or not '
@@ -175,11 +194,13 @@ def load_from_http(filename: str, map_location=None) -> dict:
 
 
 def _without_config_text(loader: Callable) -> Callable:
-    """Wrap an MMEngine checkpoint loader with :func:`drop_config_text`."""
+    """Wrap an MMEngine checkpoint loader with :func:`drop_config_text`,
+    reading with exactly :data:`CHECKPOINT_TYPES` allowed."""
 
     @functools.wraps(loader)
     def load(filename: str, map_location=None) -> object:
-        return drop_config_text(loader(filename, map_location))
+        with torch.serialization.safe_globals(CHECKPOINT_TYPES):
+            return drop_config_text(loader(filename, map_location))
 
     return load
 
@@ -191,8 +212,9 @@ def _use_safe_loading() -> None:
     Local files go through :func:`load_checkpoint_safely`; http(s) URLs
     through :func:`load_from_http`, which also replaces the one MMEngine's
     ``torchvision://``, ``open-mmlab://`` and ``mmcls://`` loaders call. The
-    remaining schemes (``pavi://``, ``s3://``...) keep torch's weights-only
-    default and lose ``meta['config']``.
+    remaining schemes (``pavi://``, ``s3://``...) keep MMEngine's loaders,
+    which read weights only with exactly :data:`CHECKPOINT_TYPES` allowed,
+    and lose ``meta['config']``.
     """
     for prefix, loader in list(CheckpointLoader._schemes.items()):
         if prefix not in ('', 'http://', 'https://'):
@@ -214,10 +236,9 @@ def use_safe_checkpoints() -> None:
     configs' ``custom_imports``, so a plain ``Runner.from_cfg(cfg)`` gets it
     too. It
 
-    - lets ``torch.load(weights_only=True)``, the default since torch 2.6,
-      read MMEngine's training checkpoints: ``HistoryBuffer`` pickles as its
-      constructor call, and exactly the types the runner writes are
-      allowlisted, so ``resume`` works;
+    - makes ``HistoryBuffer`` pickle as its constructor call; torch's
+      process-wide allowlist is left as it is: every reader of the package
+      allows exactly :data:`CHECKPOINT_TYPES` for its own call;
     - routes every checkpoint MMEngine loads (``load_from``, resume,
       ``Pretrained`` init; local files and http(s) URLs) through
       :func:`load_checkpoint_safely`, which unpickles weights only and
@@ -226,7 +247,7 @@ def use_safe_checkpoints() -> None:
       (:class:`~univ_mm.utils.atomic_io.AtomicLocalBackend`): a process
       killed while saving leaves the previous checkpoint intact.
     """
-    _allow_runner_checkpoints()
+    _pickle_history_buffers()
     _use_safe_loading()
     use_atomic_local_writes()
 

@@ -68,7 +68,11 @@ class MergedBackboneExportHook(Hook):
 
     def _prune_exports(self, runner) -> None:
         """Keep the merged files of as many saves as the checkpoint hook
-        keeps checkpoints (``max_keep_ckpts``), and those of its best ones."""
+        keeps checkpoints (``max_keep_ckpts``), and those of its best ones.
+
+        Files of iterations after the current one belong to a run that was
+        abandoned by resuming an older checkpoint: they are neither counted
+        nor deleted (the checkpoint hook treats its own files alike)."""
         hook = next((h for h in runner.hooks
                      if isinstance(h, CheckpointHook)), None)
         best = {step for _, step in
@@ -80,7 +84,7 @@ class MergedBackboneExportHook(Hook):
         exports = {}
         for path in Path(runner.work_dir).iterdir():
             match = pattern.match(path.name)
-            if match:
+            if match and int(match.group(1)) <= runner.iter:
                 exports[int(match.group(1))] = path
         kept = set(sorted(exports)[-hook.max_keep_ckpts:]) | best
         for step, path in exports.items():

@@ -78,9 +78,8 @@ def load_convmae_weights(model: nn.Module, path: str,
             unmerged LoRA weights outside a training checkpoint.
     """
     own = model.state_dict()
-    checkpoint = merge_lora_student(
-        read_checkpoint(path), path,
-        prefix)
+    checkpoint = merge_lora_student(read_checkpoint(path), path, prefix,
+                                    model)
     state = _weights(checkpoint, path, set(own), prefix)
     missing = [k for k in own if k not in state
                and not any(part in k for part in FRESH_PARAMETERS)]

@@ -3,13 +3,16 @@
 Files: ``.pth``/``.bin`` through :func:`univ_mm.utils.load_checkpoint_safely`
 (weights only), ``.safetensors`` through the ``safetensors`` package (never
 runs code), a Hugging Face ``save_pretrained`` folder, or a URL (fetched
-once into torch's hub cache, then read as a local file).
+once into torch's hub cache, then read as a local file). A folder, or a
+sharded checkpoint's index, is read only through files inside its folder
+(symbolic links resolved): what an index names never leads elsewhere.
 """
 import json
 import math
 import re
 from pathlib import Path
 
+import safetensors
 import safetensors.torch
 from mmengine.logging import print_log
 from torch import Tensor, nn
@@ -25,6 +28,8 @@ from .vit_checkpoint_formats import ConvertedViT, convert_vit, summarise_keys
 #: What ``save_pretrained`` writes, in order of preference.
 HF_WEIGHT_FILES = ('model.safetensors', 'model.safetensors.index.json',
                    'pytorch_model.bin', 'pytorch_model.bin.index.json')
+#: What the shards of a sharded checkpoint end in.
+SHARD_SUFFIXES = ('.safetensors', '.bin')
 #: Converted keys a model may leave unused: its final norms.
 UNUSED_OK = ('ln1.', 'ln2.')
 #: Advice for weights that one side has and the other lacks, by a pattern
@@ -68,27 +73,96 @@ def read_checkpoint(path: str | Path) -> dict:
                          'other schemes are not read weights-only.')
     path = Path(path).expanduser()
     if path.is_dir():
-        return read_checkpoint(hf_weights_file(path))
+        path = hf_weights_file(path)
     if path.name.endswith('.index.json'):
-        shards = json.loads(path.read_text())['weight_map'].values()
-        weights = {}
-        for shard in sorted(set(shards)):
-            weights.update(read_checkpoint(path.parent / shard))
-        return weights
-    if path.suffix == '.safetensors':
-        if not path.is_file():
-            raise FileNotFoundError(f'checkpoint {path} does not exist')
+        return read_sharded(path)
+    return read_weights_file(path)
+
+
+def read_weights_file(path: Path) -> dict:
+    """Load one ``.safetensors`` file (never runs code) or ``.pth``/``.bin``
+    file (weights only).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        RuntimeError: It is not a readable checkpoint (the message names
+            it).
+    """
+    if path.suffix != '.safetensors':
+        # training checkpoints of MAE, DeiT, DINO and UNIP keep their
+        # command line as an argparse.Namespace, which the safe loader
+        # allows
+        return load_checkpoint_safely(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'checkpoint {path} does not exist')
+    try:
         return safetensors.torch.load_file(path)
-    # training checkpoints of MAE, DeiT, DINO and UNIP keep their command
-    # line as an argparse.Namespace, which the safe loader allows
-    return load_checkpoint_safely(path)
+    except safetensors.SafetensorError as err:
+        raise RuntimeError(f'{path} is not a readable safetensors file '
+                           f'({err}): damaged or cut short?') from err
+
+
+def _inside(folder: Path, name: str, source: Path) -> Path:
+    """``folder / name``, refused unless it stays inside ``folder``.
+
+    Symbolic links are resolved first; only a Hugging Face cache snapshot
+    (``.../snapshots/<revision>/``) may link into its repository's
+    ``blobs/``, where the hub keeps the files.
+
+    Raises:
+        ValueError: ``name`` (read from ``source``) leads outside.
+    """
+    path = folder / name
+    roots = [folder.resolve()]
+    if folder.resolve().parent.name == 'snapshots':
+        roots.append(folder.resolve().parents[1] / 'blobs')
+    if not any(path.resolve().is_relative_to(root) for root in roots):
+        raise ValueError(
+            f'{source} names {name!r}, which is outside {folder}; only files '
+            'inside the checkpoint\'s folder are read.')
+    return path
+
+
+def _weight_map(index: Path) -> dict[str, str]:
+    """The ``weight_map`` of a sharded checkpoint's index file.
+
+    Raises:
+        ValueError: The file is not such an index (named).
+    """
+    try:
+        weight_map = json.loads(index.read_text())['weight_map']
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f'{index} is not a sharded checkpoint index (JSON '
+                         f'with a "weight_map"): {err!r}') from err
+    if not isinstance(weight_map, dict) or not all(
+            isinstance(shard, str) for shard in weight_map.values()):
+        raise ValueError(f'{index}: "weight_map" must map weight names to '
+                         'shard file names')
+    return weight_map
+
+
+def read_sharded(index: Path) -> dict:
+    """Load every shard that a ``*.index.json`` names, from its folder.
+
+    Raises:
+        ValueError: A shard is outside the folder or not a weights file
+            (``.safetensors``/``.bin``; an index never names an index).
+    """
+    weights = {}
+    for shard in sorted(set(_weight_map(index).values())):
+        if not shard.endswith(SHARD_SUFFIXES):
+            raise ValueError(f'{index} names the shard {shard!r}; shards '
+                             f'are files ending in {SHARD_SUFFIXES}.')
+        weights.update(read_weights_file(_inside(index.parent, shard,
+                                                 index)))
+    return weights
 
 
 def hf_weights_file(folder: Path) -> Path:
     """The weights file of a ``save_pretrained`` folder."""
     for name in HF_WEIGHT_FILES:
         if (folder / name).is_file():
-            return folder / name
+            return _inside(folder, name, folder)
     raise FileNotFoundError(
         f'{folder} is a folder without any of {list(HF_WEIGHT_FILES)}; '
         'point init_cfg.checkpoint at the weights file itself.')
@@ -201,7 +275,7 @@ def load_pretrained_vit(model: nn.Module, checkpoint: str | Path,
     """
     source = str(checkpoint)
     vit = convert_vit(merge_lora_student(read_checkpoint(checkpoint), source,
-                                         prefix), source, prefix)
+                                         prefix, model), source, prefix)
     state, unused = fit_to_model(vit, model, source)
     model.load_state_dict(state, strict=True)
     left_out = summarise_keys(vit.dropped + unused)
