@@ -26,9 +26,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='training config file')
     parser.add_argument(
         '--resume', nargs='?', const='auto', metavar='CHECKPOINT',
-        help='resume from CHECKPOINT (a file, or a work dir: its newest '
-        'complete checkpoint), or, without a path, from the newest complete '
-        'checkpoint in the work dir')
+        help='resume from CHECKPOINT (a file, or a work dir: the complete '
+        'checkpoint its last_checkpoint record names, else its newest '
+        'complete one), or, without a path, from the work dir\'s; a '
+        'checkpoint of another model is refused')
     parser.add_argument(
         '--amp', action=argparse.BooleanOptionalAction,
         help='--amp: mixed precision (AmpOptimWrapper, needs a GPU; bf16 '
@@ -39,14 +40,18 @@ def parse_args() -> argparse.Namespace:
 
 
 def apply_training_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Fold ``--amp``/``--no-amp`` and ``--resume`` into the config, and
-    prune old checkpoints only after a new one is saved."""
+    """Fold ``--amp``/``--no-amp`` and ``--resume`` into the config (a
+    resumed checkpoint must fit the model: ``ResumeCheckHook``), and prune
+    old checkpoints only after a new one is saved."""
     set_amp(cfg, args.amp)
     use_safe_checkpoint_hook(cfg)
     if args.resume is not None:
         checkpoint = resume_checkpoint(args.resume, cfg.work_dir)
         cfg.resume = checkpoint is not None
         cfg.load_from = None if checkpoint is None else str(checkpoint)
+        if cfg.resume:
+            cfg.custom_hooks = [*cfg.get('custom_hooks', []),
+                                dict(type='univ_mm.ResumeCheckHook')]
         print(f'--resume: {checkpoint or "no checkpoint, starting afresh"}')
     return cfg
 

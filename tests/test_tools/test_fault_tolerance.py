@@ -12,6 +12,9 @@ from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.utils import latest_checkpoint, load_checkpoint_safely
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 
+#: Runs training or a tool end to end: see ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
 TESTS_DIR = Path(__file__).resolve().parents[1]
 

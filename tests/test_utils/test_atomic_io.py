@@ -1,4 +1,5 @@
 """Atomic writes through MMEngine, and the newest complete checkpoint."""
+import errno
 import os
 import stat
 import subprocess
@@ -63,3 +64,22 @@ def test_next_save_removes_temporaries_of_killed_writers(tmp_path):
     save_atomically(dict(a=1), tmp_path / 'iter_8.pth')
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [in_progress.name, other.name, 'iter_8.pth'])
+
+
+def test_a_full_disk_names_the_file_and_keeps_the_previous_one(
+        tmp_path, monkeypatch):
+    backend = get_file_backend(str(tmp_path / 'iter_4.pth'))
+    backend.put(b'previous', tmp_path / 'iter_4.pth')
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, 'fsync', disk_full)
+    with pytest.raises(OSError, match='MiB are free') as error:
+        backend.put(b'x' * 2 ** 20, tmp_path / 'iter_4.pth')
+    assert error.value.errno == errno.ENOSPC
+    assert f'no space left to write {tmp_path / "iter_4.pth"}' in str(
+        error.value)
+    assert '1.0 MiB were written' in str(error.value)
+    assert [p.name for p in tmp_path.iterdir()] == ['iter_4.pth']
+    assert (tmp_path / 'iter_4.pth').read_bytes() == b'previous'

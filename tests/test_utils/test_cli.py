@@ -82,6 +82,35 @@ def test_resume_without_checkpoint_but_a_record_is_an_error(tmp_path):
         resume_checkpoint('auto', tmp_path)
 
 
+def test_resume_follows_last_checkpoint_not_an_abandoned_run(tmp_path,
+                                                             logged):
+    """Resumed from iter_4 (a new lr), killed after iter_6: the old run's
+    iter_8 is named, not continued."""
+    for iteration in (2, 4, 6, 8):
+        training_checkpoint(tmp_path / f'iter_{iteration}.pth')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_6.pth'))
+    assert resume_checkpoint('auto', tmp_path) == tmp_path / 'iter_6.pth'
+    assert 'last_checkpoint names it' in logged[0]
+    assert 'holds iter_8.pth, numbered after iter_6.pth' in logged[1]
+    assert resume_checkpoint(str(tmp_path / 'iter_2.pth'), tmp_path) == \
+        tmp_path / 'iter_2.pth'
+    assert 'holds iter_4.pth, iter_6.pth, iter_8.pth, numbered after' in \
+        logged[-1]
+
+
+def test_resume_without_a_usable_record_takes_the_newest(tmp_path, logged):
+    training_checkpoint(tmp_path / 'iter_2.pth')
+    newest = training_checkpoint(tmp_path / 'iter_4.pth')
+    assert resume_checkpoint('auto', tmp_path) == newest
+    assert 'no last_checkpoint record: resuming the newest' in logged[0]
+    (tmp_path / 'iter_6.pth').write_bytes(b'cut')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_6.pth'))
+    assert resume_checkpoint('auto', tmp_path) == newest
+    assert 'iter_6.pth, which is missing or incomplete: resuming the ' \
+        'newest complete checkpoint' in logged[-2]
+    assert 'holds iter_6.pth, numbered after iter_4.pth' in logged[-1]
+
+
 def test_resume_of_a_merged_backbone_says_what_it_is(tmp_path):
     path = save_atomically(dict(state_dict=dict(w=torch.ones(1)), meta={}),
                            tmp_path / 'univ_backbone_iter_2.pth')

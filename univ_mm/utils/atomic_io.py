@@ -6,9 +6,11 @@ checkpoint the runner writes lands by an ``os.replace`` of a fully written
 temporary file: a process killed while saving leaves the previous
 checkpoint untouched.
 """
+import errno
 import os
 import re
 import secrets
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +22,9 @@ from mmengine.fileio import LocalBackend, register_backend
 #: Checkpoints MMEngine's CheckpointHook names by progress.
 CHECKPOINT_NAME = re.compile(r'^(?:iter|epoch)_(\d+)\.pth$')
 
+
+#: The errors of a write that found no room: a full disk, a full quota.
+NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 #: Names of the temporary files of :func:`write_atomically`:
 #: ``.<name>.<pid>-<8 hex digits>.tmp``.
@@ -76,7 +81,8 @@ def write_atomically(path: str | Path, write: Callable[[IO[bytes]], None]
     """Call ``write`` on a temporary file beside ``path``, then rename it.
 
     The file is flushed to disk before it replaces ``path``; on any error
-    the temporary file is removed and ``path`` is left as it was. The file
+    the temporary file is removed and ``path`` is left as it was, and a
+    full disk is reported with the file and the free space. The file
     gets the permissions of a plain ``open`` (the umask applies), and the
     temporaries that killed writers left in the folder are removed first.
 
@@ -86,6 +92,10 @@ def write_atomically(path: str | Path, write: Callable[[IO[bytes]], None]
 
     Returns:
         Path: ``path``.
+
+    Raises:
+        OSError: Also when the disk (or quota) is full: ``errno`` ENOSPC or
+            EDQUOT, the message naming ``path`` and the space left.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,9 +107,27 @@ def write_atomically(path: str | Path, write: Callable[[IO[bytes]], None]
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp, path)
+    except OSError as err:
+        if err.errno in NO_SPACE_ERRORS:
+            raise _no_space(path, tmp, err) from err
+        raise
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def _no_space(path: Path, tmp: Path, err: OSError) -> OSError:
+    """The error for a write of ``path`` that ran out of space."""
+    mib = 2 ** 20
+    written = tmp.stat().st_size
+    free = shutil.disk_usage(path.parent).free
+    return OSError(
+        err.errno,
+        f'no space left to write {path} ({err.strerror}): {written / mib:.1f}'
+        f' MiB were written when the write failed, {free / mib:.1f} MiB are '
+        f'free on {path.parent}. {path} is left as it was. Free some space '
+        '(e.g. delete old checkpoints or lower max_keep_ckpts) or write to '
+        'another --work-dir, then resume.', str(path))
 
 
 def save_atomically(obj: object, path: str | Path) -> Path:
@@ -135,19 +163,24 @@ def is_complete_checkpoint(path: Path) -> bool:
         return False
 
 
+def numbered_checkpoints(work_dir: str | Path) -> dict[int, Path]:
+    """The ``iter_N.pth``/``epoch_N.pth`` files of ``work_dir`` by ``N``,
+    in increasing order (complete or not)."""
+    numbered = {}
+    for path in Path(work_dir).glob('*.pth'):
+        match = CHECKPOINT_NAME.match(path.name)
+        if match:
+            numbered[int(match.group(1))] = path
+    return dict(sorted(numbered.items()))
+
+
 def latest_checkpoint(work_dir: str | Path) -> Path | None:
     """The newest complete ``iter_N.pth``/``epoch_N.pth`` in ``work_dir``.
 
     Unlike MMEngine's ``last_checkpoint`` pointer this survives a pointer
-    that lags behind (a kill between saving and updating it) or names a
-    checkpoint that is missing or damaged.
+    that names a checkpoint that is missing or damaged.
     """
-    numbered = []
-    for path in Path(work_dir).glob('*.pth'):
-        match = CHECKPOINT_NAME.match(path.name)
-        if match:
-            numbered.append((int(match.group(1)), path))
-    for _, path in sorted(numbered, reverse=True):
+    for path in reversed(numbered_checkpoints(work_dir).values()):
         if is_complete_checkpoint(path):
             return path
     return None

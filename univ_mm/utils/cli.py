@@ -12,7 +12,12 @@ import torch.distributed as dist
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
-from univ_mm.utils.atomic_io import latest_checkpoint
+from univ_mm.utils.atomic_io import (
+    CHECKPOINT_NAME,
+    is_complete_checkpoint,
+    latest_checkpoint,
+    numbered_checkpoints,
+)
 from univ_mm.utils.checkpoint import load_checkpoint_safely
 
 #: Optimizer wrappers that need a GPU, and their options nothing else takes.
@@ -162,9 +167,16 @@ def use_safe_checkpoint_hook(cfg: Config) -> Config:
 def resume_checkpoint(resume: str, work_dir: str | Path) -> Path | None:
     """The checkpoint that ``--resume [RESUME]`` means.
 
+    For a work dir this is the checkpoint its ``last_checkpoint`` record
+    names, if that one is complete, so a run that resumed an older
+    checkpoint is continued, not the higher-numbered files of the run it
+    abandoned; otherwise it is the newest complete checkpoint. The choice
+    and why are logged, and so are the checkpoints of ``work_dir`` numbered
+    after the one resumed (the run overwrites each when it reaches it).
+
     Args:
-        resume (str): ``'auto'`` (the work dir's newest complete
-            checkpoint), a work dir, or a checkpoint file.
+        resume (str): ``'auto'`` (the work dir's checkpoint), a work dir,
+            or a checkpoint file.
         work_dir (str | Path): The run's work dir.
 
     Returns:
@@ -179,10 +191,12 @@ def resume_checkpoint(resume: str, work_dir: str | Path) -> Path | None:
     """
     folder = Path(work_dir if resume == 'auto' else resume)
     if resume != 'auto' and folder.is_file():
-        return _training_checkpoint(folder)
-    newest = latest_checkpoint(folder) if folder.is_dir() else None
-    if newest is not None:
-        return newest
+        checkpoint = _training_checkpoint(folder)
+    else:
+        checkpoint = _work_dir_checkpoint(folder)
+    if checkpoint is not None:
+        _log_newer_checkpoints(checkpoint, Path(work_dir))
+        return checkpoint
     if resume != 'auto' or (folder / 'last_checkpoint').exists():
         raise FileNotFoundError(
             f'--resume: {folder} holds no complete iter_N.pth/epoch_N.pth '
@@ -190,6 +204,49 @@ def resume_checkpoint(resume: str, work_dir: str | Path) -> Path | None:
             'a deleted or damaged file). Pass a checkpoint file with '
             '--resume PATH, or start afresh with another --work-dir.')
     return None
+
+
+def _work_dir_checkpoint(folder: Path) -> Path | None:
+    """The checkpoint of the work dir ``folder`` to resume, logged."""
+    checkpoint, reason = _recorded_checkpoint(folder)
+    if checkpoint is None and folder.is_dir():
+        checkpoint = latest_checkpoint(folder)
+        reason += ': resuming the newest complete checkpoint'
+    if checkpoint is not None:
+        print_log(f'--resume: {checkpoint} ({reason})', logger='current')
+    return checkpoint
+
+
+def _recorded_checkpoint(folder: Path) -> tuple[Path | None, str]:
+    """The complete checkpoint that ``folder/last_checkpoint`` names (also
+    found in ``folder`` itself if the work dir was moved), and why not."""
+    record = folder / 'last_checkpoint'
+    if not record.is_file():
+        return None, f'{folder} has no last_checkpoint record'
+    named = Path(record.read_text().strip())
+    for candidate in (folder / named.name, named):
+        if is_complete_checkpoint(candidate):
+            return candidate, f'{record} names it'
+    return None, f'{record} names {named}, which is missing or incomplete'
+
+
+def _log_newer_checkpoints(checkpoint: Path, work_dir: Path) -> None:
+    """Name the checkpoints of ``work_dir`` numbered after ``checkpoint``."""
+    match = CHECKPOINT_NAME.match(checkpoint.name)
+    if match is None or not work_dir.is_dir():
+        return
+    newer = [path.name for step, path in numbered_checkpoints(
+        work_dir).items() if step > int(match.group(1))]
+    if newer:
+        print_log(
+            f'--resume: {work_dir} holds {", ".join(newer)}, numbered after '
+            f'{checkpoint.name}: left by a run abandoned when it resumed '
+            'from an older checkpoint, or saved after its last_checkpoint '
+            'record. This run neither resumes them nor counts them among '
+            'the checkpoints it keeps (max_keep_ckpts), and overwrites each '
+            'when it reaches its number. Delete them if you do not want '
+            'them.', logger='current',
+            level=logging.WARNING)
 
 
 def _training_checkpoint(path: Path) -> Path:
