@@ -1,7 +1,9 @@
 """Header-first, reduced-scale and on-device decoding of crop boxes."""
+import cv2
 import numpy as np
 import pytest
 import torch
+from bad_jpegs import jpeg, with_orientation_6
 from mmcv.transforms import Compose
 from mmengine.dataset import default_collate
 
@@ -250,3 +252,25 @@ def test_png_pairs_take_the_crop_path(tmp_path, write_image, random_image):
     assert out['inputs']['rgb'].shape == (3, 8, 8)
     assert out['inputs']['ir'].shape == (1, 8, 8)
     assert out['inputs']['rgb'].dtype == torch.uint8
+
+
+def test_exif_orientation_is_ignored_in_every_mode(tmp_path, random_image):
+    """cv2 rotates an Orientation=6 JPEG by default; a square RGB image so
+    rotated would train misaligned with its IR partner."""
+    data = with_orientation_6(jpeg(random_image(0, (32, 32, 3))))
+    rotated = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    stored = cv2.imdecode(np.frombuffer(data, np.uint8),
+                          cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    assert np.abs(rotated.astype(int) - stored).mean() > 20
+    rgb, ir = tmp_path / 'rgb.jpg', tmp_path / 'ir.jpg'
+    rgb.write_bytes(data)
+    ir.write_bytes(jpeg(random_image(1, (32, 32))))
+    pair = {'rgb_path': str(rgb), 'ir_path': str(ir)}
+    image = encoded(str(rgb))
+    assert image_size(image) == (32, 32)
+    loaded = LoadPairedImages(ir_color_type='grayscale', decode='full')(
+        dict(pair))['img']
+    np.testing.assert_array_equal(
+        loaded, cv2.cvtColor(decode(image).pixels, cv2.COLOR_BGRA2BGR))
+    # another decoder's build: rounding only
+    assert np.abs(loaded.astype(int) - stored).max() <= 2

@@ -3,9 +3,11 @@ import logging
 import os.path as osp
 
 import pytest
+from bad_jpegs import BAD_JPEGS
 from mmengine.logging import MMLogger
 
 from univ_mm.datasets import MVIPDataset
+from univ_mm.datasets.transforms import LoadPairedImages
 
 
 def ir_path(root: str, name: str) -> str:
@@ -27,7 +29,8 @@ def truncate(path: str) -> None:
 def test_truncated_image_is_named(make_mvip, name):
     root = make_mvip({'SRC': [name, 'b.png']})
     truncate(ir_path(root, name))
-    pattern = rf'{name}: (truncated|unreadable \(OSError: Truncated)'
+    pattern = (rf'{name}: (truncated|unreadable \((OSError: Truncated|'
+               rf'ValueError: .*missing SOS marker))')
     with pytest.raises(ValueError, match=pattern) as error:
         build(root)
     assert 'skip_bad_items=True' in str(error.value)
@@ -85,3 +88,31 @@ def test_check_none_builds_without_reading_images(make_mvip):
     root = make_mvip({'SRC': ['a.png']})
     truncate(ir_path(root, 'a.png'))
     assert len(build(root, check_images='none')) == 1
+
+
+#: The cheapest check that rejects each bad JPEG, and the reason it gives.
+REJECTED_BY = {
+    'cmyk': ('header', 'a CMYK JPEG, which the training decoder cannot'),
+    'lossless': ('header', r'a lossless \(SOF3\) JPEG'),
+    'corrupt': ('full', r'cannot be decoded \(Corrupt JPEG data'),
+    'truncated_with_eoi': ('full', r'cannot be decoded \(Corrupt JPEG'),
+}
+
+
+@pytest.mark.parametrize('kind', sorted(BAD_JPEGS))
+def test_jpegs_the_decoder_refuses_are_rejected(make_mvip, write_image,
+                                                random_image, tmp_path,
+                                                kind):
+    """The build-time check rejects what the training decoder refuses,
+    and decode='full' raises on it instead of decoding grey rows."""
+    root = make_mvip({'SRC': ['a.jpg', 'b.jpg']})
+    rgb = write_image(osp.join(root, 'SRC', 'vi_images', 'training', 'a.jpg'),
+                      random_image(0, (32, 40, 3)))
+    with open(ir_path(root, 'a.jpg'), 'wb') as file:
+        file.write(BAD_JPEGS[kind](random_image(1, (32, 40, 3))))
+    mode, reason = REJECTED_BY[kind]
+    with pytest.raises(ValueError, match=rf'a.jpg: {reason}'):
+        build(root, check_images=mode)
+    with pytest.raises(OSError, match=r"Cannot decode image '.*a.jpg'"):
+        LoadPairedImages(ir_color_type='grayscale', decode='full')(
+            {'rgb_path': rgb, 'ir_path': ir_path(root, 'a.jpg')})

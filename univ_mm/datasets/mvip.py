@@ -50,14 +50,20 @@ class MVIPDataset(CheckedDatasetMixin, BaseDataset):
             same ``hold_out``. Defaults to False.
         **kwargs: ``check_images`` and ``skip_bad_items`` of
             :class:`~univ_mm.datasets.validation.CheckedDatasetMixin` (how
-            every image is checked when the dataset is built; with
-            ``skip_bad_items=True`` unpaired, unreadable, truncated or
-            mismatched pairs are dropped and logged instead of raising), and
+            every image is checked when the dataset is built: ``'header'``
+            also rejects JPEGs the pipeline's decoder cannot decode (CMYK,
+            YCCK, lossless, not 8-bit), ``'full'`` also corrupt or truncated
+            data; with ``skip_bad_items=True`` unpaired, unreadable,
+            truncated, undecodable or mismatched pairs are dropped and
+            logged instead of raising), and
             the arguments of :class:`mmengine.dataset.BaseDataset`
             (``pipeline``, ``test_mode``, ``lazy_init``, ``indices``...).
     """
 
     METAINFO = {'dataset_name': 'MVIP', 'modalities': ('rgb', 'ir')}
+    #: LoadPairedImages decodes JPEGs with libjpeg-turbo in every mode: the
+    #: check rejects what it refuses (CMYK, lossless, corrupt data...).
+    IMAGE_DECODER = 'turbojpeg'
     OFFICIAL_SOURCES = ('FLIR-ALIGN', 'KAIST_MMSEG', 'LasHeR0428_rename',
                         'LLVIP', 'VisDrone')
 

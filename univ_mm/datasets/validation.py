@@ -4,22 +4,36 @@ Used by datasets whose items are groups of pixel-aligned files (an RGB/IR
 pair, an image and its label map): each file must be readable and complete,
 and all files of a group must have the same size.
 """
+import io
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import cv2
+import numpy as np
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.logging import MMLogger
 from mmengine.utils import ProgressBar
 from PIL import Image
 
+from .transforms.decoding import EncodedImage, decode, is_jpeg
+from .transforms.turbojpeg_region import read_header, unsupported
+
 #: How a complete file of each format ends (JPEG: EOI marker, PNG: IEND).
 END_MARKERS = {'JPEG': b'\xff\xd9', 'PNG': b'IEND\xaeB`\x82'}
 #: Bytes at the end of a file searched for the end marker (padding allowed).
 TAIL_BYTES = 64
+#: Bytes a ``'header'`` check reads from the start of a file: the markers
+#: up to the scan, EXIF thumbnails and ICC profiles included (``'full'``
+#: reads the whole file).
+HEAD_BYTES = 1 << 18
 CHECK_MODES = ('none', 'header', 'full')
+#: How training decodes the files, which decides what the checks reject:
+#: ``'cv2'`` (mmcv's loaders; the header is read by PIL) or
+#: ``'turbojpeg'`` (:class:`~univ_mm.datasets.transforms.LoadPairedImages`:
+#: libjpeg-turbo, which refuses CMYK, lossless and corrupt JPEGs).
+DECODERS = ('cv2', 'turbojpeg')
 T = TypeVar('T')
 
 
@@ -30,52 +44,83 @@ def short_list(items: Sequence[object], limit: int = 5) -> str:
     return f'[{shown}{f", ... (+{more} more)" if more > 0 else ""}]'
 
 
-def _has_end_marker(path: str, image_format: str | None) -> bool:
-    marker = END_MARKERS.get(image_format or '')
-    if marker is None:
-        return True
+def _read_header(data: bytes, decoder: str
+                 ) -> tuple[tuple[int, int], str | None, str | None]:
+    """Size ``(h, w)``, format, and why ``decoder`` cannot decode the file
+    (None when it can, as far as the header tells)."""
+    if decoder == 'turbojpeg' and is_jpeg(data):
+        header = read_header(data)
+        return header[:2], 'JPEG', unsupported(header)
+    with Image.open(io.BytesIO(data)) as image:
+        return (image.height, image.width), image.format, None
+
+
+def _decode_problem(data: bytes, path: str, decoder: str) -> str | None:
+    """Why ``decoder`` cannot decode the pixels, or None."""
+    if decoder == 'cv2':
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8),
+                              cv2.IMREAD_UNCHANGED)
+        return None if pixels is not None else 'cannot be decoded'
+    try:
+        decode(EncodedImage(data, path, grayscale=False))
+    except OSError as err:
+        return f'cannot be decoded ({err.__cause__})'
+    return None
+
+
+def _read_for_check(path: str, mode: str) -> tuple[bytes, bytes]:
+    """The bytes a ``mode`` check reads (the head, or the whole file for
+    ``'full'``) and the file's last :data:`TAIL_BYTES`."""
     with open(path, 'rb') as file:
-        file.seek(0, 2)
-        file.seek(max(0, file.tell() - TAIL_BYTES))
-        return marker in file.read()
+        data = file.read(None if mode == 'full' else HEAD_BYTES)
+        if mode != 'full':
+            file.seek(max(0, file.seek(0, 2) - TAIL_BYTES))
+            return data, file.read()
+    return data, data[-TAIL_BYTES:]
 
 
-def inspect_image(path: str, mode: str = 'header'
+def inspect_image(path: str, mode: str = 'header', decoder: str = 'cv2'
                   ) -> tuple[tuple[int, int] | None, str | None]:
     """Size ``(h, w)`` of an image file and what is wrong with it, if any.
 
     ``'header'`` reads the header and checks that JPEG/PNG files end with
     their end marker (a cut-off download or copy does not); ``'full'`` also
-    decodes the pixels.
+    decodes the pixels. With ``decoder='turbojpeg'`` (see :data:`DECODERS`)
+    ``'header'`` also rejects the JPEGs that decoder cannot decode (CMYK,
+    lossless...), and ``'full'`` decodes as it does, corrupt or truncated
+    data included. No EXIF orientation is applied.
 
     Returns:
         tuple: ``((h, w), None)`` for a good file, ``(size or None,
         reason)`` for a bad one.
     """
     try:
-        with Image.open(path) as image:
-            size, image_format = (image.height, image.width), image.format
+        data, tail = _read_for_check(path, mode)
+        size, image_format, problem = _read_header(data, decoder)
     except FileNotFoundError:
         return None, 'missing'
     except Exception as err:  # PIL raises many types for broken files
         return None, f'unreadable ({type(err).__name__}: {err})'
-    if not _has_end_marker(path, image_format):
+    marker = END_MARKERS.get(image_format or '')
+    if marker and marker not in tail:
         return size, 'truncated (no end-of-image marker)'
-    if mode == 'full' and cv2.imread(path, cv2.IMREAD_UNCHANGED) is None:
-        return size, 'cannot be decoded'
-    return size, None
+    if problem is None and mode == 'full':
+        problem = _decode_problem(data, path, decoder)
+    return size, problem
 
 
 def group_problem(paths: Sequence[str], mode: str,
-                  expected_size: tuple[int, int] | None = None) -> str | None:
+                  expected_size: tuple[int, int] | None = None,
+                  decoder: str = 'cv2') -> str | None:
     """What is wrong with one group of aligned files, or None.
 
     ``expected_size`` ``(h, w)``, when given, is the size an annotation
-    states for the files (e.g. a COCO image record).
+    states for the files (e.g. a COCO image record); ``decoder`` is one of
+    :data:`DECODERS`.
     """
     sizes, reasons = [], []
     for path in paths:
-        size, reason = inspect_image(path, mode)
+        size, reason = inspect_image(path, mode, decoder)
         sizes.append(size)
         if reason:
             reasons.append(f'{path}: {reason}')
@@ -93,7 +138,8 @@ def group_problem(paths: Sequence[str], mode: str,
 
 def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
                     expected_sizes: Sequence[tuple[int, int]] | None = None,
-                    num_threads: int = 8) -> dict[int, str]:
+                    num_threads: int = 8,
+                    decoder: str = 'cv2') -> dict[int, str]:
     """Check every group (threads, since this is I/O bound).
 
     Args:
@@ -103,6 +149,8 @@ def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
         expected_sizes: ``(h, w)`` per group stated by annotations.
             Defaults to None.
         num_threads (int): Parallel readers. Defaults to 8.
+        decoder (str): How training decodes the files, one of
+            :data:`DECODERS`. Defaults to 'cv2'.
 
     Returns:
         dict[int, str]: Index of each bad group and why it is bad.
@@ -110,18 +158,21 @@ def find_bad_groups(groups: Sequence[Sequence[str]], mode: str = 'header',
     if mode not in CHECK_MODES:
         raise ValueError(f'check mode must be one of {CHECK_MODES}, got '
                          f'{mode!r}')
+    if decoder not in DECODERS:
+        raise ValueError(f'decoder must be one of {DECODERS}, got '
+                         f'{decoder!r}')
     if mode == 'none':
         return {}
     sizes = expected_sizes or [None] * len(groups)
     with ThreadPoolExecutor(num_threads) as pool:
         reasons = pool.map(lambda paths, size: group_problem(
-            paths, mode, size), groups, sizes)
+            paths, mode, size, decoder), groups, sizes)
         return {i: r for i, r in enumerate(reasons) if r}
 
 
 def find_bad_items(groups: Sequence[Sequence[str]], mode: str, dataset: str,
                    expected_sizes: Sequence[tuple[int, int]] | None = None,
-                   chunk: int = 1000) -> dict[int, str]:
+                   chunk: int = 1000, decoder: str = 'cv2') -> dict[int, str]:
     """:func:`find_bad_groups` with a log line and a progress bar.
 
     Args:
@@ -132,6 +183,7 @@ def find_bad_items(groups: Sequence[Sequence[str]], mode: str, dataset: str,
             Defaults to None.
         chunk (int): Items checked between progress updates.
             Defaults to 1000.
+        decoder (str): One of :data:`DECODERS`. Defaults to 'cv2'.
 
     Returns:
         dict[int, str]: Index of each bad item and why it is bad.
@@ -147,7 +199,7 @@ def find_bad_items(groups: Sequence[Sequence[str]], mode: str, dataset: str,
     for start in range(0, len(groups), chunk):
         part = slice(start, start + chunk)
         bad.update({start + i: reason for i, reason in find_bad_groups(
-            groups[part], mode, sizes[part]).items()})
+            groups[part], mode, sizes[part], decoder=decoder).items()})
         progress.update(len(groups[part]))
     print()
     return bad
@@ -198,18 +250,22 @@ class CheckedDatasetMixin:
     """Adds build-time file checks to an MMEngine dataset class.
 
     Put it first among the bases; the dataset's ``load_data_list`` passes
-    its list through :meth:`_checked`. Rank 0 checks, with a progress bar,
-    and shares what it found with the other ranks. Remote files
-    (``data_root`` with ``://``) are not checked.
+    its list through :meth:`_checked`; :attr:`IMAGE_DECODER` says how its
+    pipelines decode the files (one of :data:`DECODERS`). Rank 0 checks,
+    with a progress bar, and shares what it found with the other ranks.
+    Remote files (``data_root`` with ``://``) are not checked.
 
     Args:
         check_images (str): ``'header'`` (readable, complete, the files of
-            an item of one size), ``'full'`` (also decoded) or ``'none'``.
-            Defaults to 'header'.
+            an item of one size, and decodable by :attr:`IMAGE_DECODER` as
+            far as the header tells), ``'full'`` (also decoded by it) or
+            ``'none'``. Defaults to 'header'.
         skip_bad_items (bool): Drop bad items and log how many and which,
             instead of raising. Defaults to False.
         **kwargs: Arguments of the dataset class.
     """
+
+    IMAGE_DECODER = 'cv2'
 
     def __init__(self, *args, check_images: str = 'header',
                  skip_bad_items: bool = False, **kwargs) -> None:
@@ -234,6 +290,6 @@ class CheckedDatasetMixin:
         name = type(self).__name__
         remote = '://' in str(getattr(self, 'data_root', None) or '')
         mode = 'none' if remote else self.check_images
-        bad = on_rank_zero(
-            lambda: find_bad_items(groups, mode, name, expected_sizes))
+        bad = on_rank_zero(lambda: find_bad_items(
+            groups, mode, name, expected_sizes, decoder=self.IMAGE_DECODER))
         return drop_or_raise(data_list, bad, self.skip_bad_items, name, fix)

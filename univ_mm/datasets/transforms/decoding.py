@@ -3,8 +3,10 @@ as a crop box needs and resample the box.
 
 JPEG files are decoded by libjpeg-turbo (:mod:`.turbojpeg_region`): only
 the rows and iMCU columns around the box, scaled by 1/2, 1/4 or 1/8 inside
-the inverse DCT when the box stays large enough; other formats are decoded
-whole at full size by :func:`mmcv.imfrombytes`. The resampling maps output
+the inverse DCT when the box stays large enough, refusing corrupt or
+truncated data; other formats are decoded whole at full size by
+:func:`mmcv.imfrombytes`. No path applies an EXIF orientation: the pixels
+are as stored, the size is the header's. The resampling maps output
 pixel centres onto the box in the (possibly reduced) decoded image, so
 every decode scale, and the device path of
 :class:`~univ_mm.models.data_preprocessors.PairedDataPreprocessor`, samples
@@ -111,8 +113,20 @@ class Decoded(NamedTuple):
     origin: tuple[int, int] = (0, 0)
 
 
+def _decode_other(image: EncodedImage, backend: str | None) -> np.ndarray:
+    """Decode a file that is not a JPEG, ignoring its EXIF orientation."""
+    flag = 'grayscale' if image.grayscale else 'color'
+    pixels = mmcv.imfrombytes(image.data, flag=f'{flag}_ignore_orientation',
+                              backend=backend)
+    if pixels is None or pixels.size == 0:
+        raise ValueError(f'not a readable image file ({len(image.data)} '
+                         f'bytes)')
+    return pixels
+
+
 def decode(image: EncodedImage, reduction: int = 1,
-           box: Sequence[int] | None = None) -> Decoded:
+           box: Sequence[int] | None = None,
+           backend: str | None = None) -> Decoded:
     """Decode an image, JPEGs at 1/``reduction`` of their size and only
     around ``box``.
 
@@ -124,14 +138,21 @@ def decode(image: EncodedImage, reduction: int = 1,
             pixels: a JPEG is decoded in the rows and iMCU columns that
             cover it plus :data:`WINDOW_MARGIN` pixels. None decodes the
             whole image. Defaults to None.
+        backend (str, optional): Backend of :func:`mmcv.imfrombytes` for a
+            file that is not a JPEG; None is mmcv's default. Defaults to
+            None.
 
     Returns:
         Decoded: The pixels, their reduction and origin.
+
+    Raises:
+        OSError: Naming the file, when it cannot be decoded (for a JPEG:
+            also when libjpeg-turbo warns of corrupt or truncated data, or
+            :func:`~.turbojpeg_region.unsupported` names a reason).
     """
     try:
         if not is_jpeg(image.data):
-            flag = 'grayscale' if image.grayscale else 'color'
-            return Decoded(mmcv.imfrombytes(image.data, flag=flag))
+            return Decoded(_decode_other(image, backend))
         window = None if box is None else (
             *(math.floor(v / reduction) - WINDOW_MARGIN for v in box[:2]),
             *(math.ceil(v / reduction) + WINDOW_MARGIN for v in box[2:]))

@@ -1,14 +1,13 @@
 """Loading of pixel-aligned RGB-infrared image pairs."""
 
 import cv2
-import mmcv
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine import fileio
 
 from univ_mm.registry import TRANSFORMS
 
-from .decoding import EncodedImage, image_size, is_jpeg
+from .decoding import EncodedImage, decode, image_size, is_jpeg
 from .pixel_cache import PixelCache
 
 DECODE_MODES = ('full', 'crop', 'device')
@@ -45,10 +44,15 @@ class LoadPairedImages(BaseTransform):
     the images, ``img_shape`` and ``ori_shape`` come from the headers, and
     ``decode_on_device`` is set; IR must stay one channel.
 
+    JPEG files are decoded by libjpeg-turbo in every mode (see
+    :func:`~.decoding.decode`): corrupt or truncated data is an error
+    naming the file, not grey rows. No mode applies an EXIF orientation.
+
     With ``pixel_cache`` (a folder on a local disk, ``decode='crop'``
-    only), the images come from a :class:`PixelCache` instead, memory-
-    mapped; an image not cached yet is decoded at full size and written to
-    it (the first epoch), and the crop resamples its box from the arrays.
+    only, local image files), the images come from a :class:`PixelCache`
+    instead, memory-mapped; an image not cached yet, or changed since (size
+    or modification time), is decoded at full size and written to it (the
+    first epoch), and the crop resamples its box from the arrays.
 
     ``fast_jpeg`` (``decode='crop'`` only) decodes JPEGs with
     libjpeg-turbo's fast inverse DCT and chroma upsampling (see
@@ -61,8 +65,9 @@ class LoadPairedImages(BaseTransform):
             Defaults to None (no cache).
         fast_jpeg (bool): Fast, less exact JPEG decoding. Defaults to
             False.
-        imdecode_backend (str): Decoding backend of :func:`mmcv.imfrombytes`.
-            Defaults to 'cv2'.
+        imdecode_backend (str): Decoding backend of :func:`mmcv.imfrombytes`
+            for files that are not JPEGs, with ``decode='full'``. Defaults
+            to 'cv2'.
         backend_args (dict, optional): File backend arguments of
             :func:`mmengine.fileio.get`. Defaults to None.
     """
@@ -97,18 +102,14 @@ class LoadPairedImages(BaseTransform):
         self.imdecode_backend = imdecode_backend
         self.backend_args = backend_args.copy() if backend_args else None
 
-    def _read(self, path: str, flag: str) -> np.ndarray:
-        """Read and decode one image, raising an error naming the file."""
-        img_bytes = self._get(path)
-        try:
-            img = mmcv.imfrombytes(
-                img_bytes, flag=flag, backend=self.imdecode_backend)
-        except Exception as err:
-            raise OSError(f'Cannot decode image {path!r}: {err}') from err
-        if img is None or img.size == 0:
-            raise OSError(f'Cannot decode image {path!r}: not a readable '
-                          f'image file ({len(img_bytes)} bytes).')
-        return img
+    def _read(self, path: str, grayscale: bool) -> np.ndarray:
+        """Read and decode one image at full size, BGR or grey, raising an
+        error naming the file."""
+        image = EncodedImage(self._get(path), path, grayscale)
+        pixels = decode(image, backend=self.imdecode_backend).pixels
+        if pixels.ndim == 3 and pixels.shape[2] == 4:  # a JPEG's BGRX
+            return cv2.cvtColor(pixels, cv2.COLOR_BGRA2BGR)
+        return pixels
 
     def _get(self, path: str) -> bytes:
         """The bytes of one file, raising an error naming it."""
@@ -119,8 +120,8 @@ class LoadPairedImages(BaseTransform):
 
     def _decoded(self, results: dict) -> tuple[dict, list[tuple]]:
         """Both images decoded, and their ``(H, W)``."""
-        images = {'img': self._read(results['rgb_path'], 'color'),
-                  'ir_img': self._read(results['ir_path'], 'grayscale')}
+        images = {'img': self._read(results['rgb_path'], False),
+                  'ir_img': self._read(results['ir_path'], True)}
         return images, [im.shape[:2] for im in images.values()]
 
     def _encoded(self, results: dict) -> tuple[dict, list[tuple]]:
@@ -143,15 +144,12 @@ class LoadPairedImages(BaseTransform):
 
     def _cached(self, results: dict) -> tuple[dict, list[tuple]]:
         """Both images from the pixel cache (decoded and stored first when
-        missing), and their ``(H, W)``."""
-        images = {}
-        for key, path, grayscale in (('img', results['rgb_path'], False),
-                                     ('ir_img', results['ir_path'], True)):
-            images[key] = self.pixel_cache.load(path)
-            if images[key] is None:
-                image = EncodedImage(self._get(path), path, grayscale,
-                                     self.fast_jpeg)
-                images[key] = self.pixel_cache.decode_and_store(image)
+        missing or stale), and their ``(H, W)``."""
+        images = {key: self.pixel_cache.pixels(path, grayscale,
+                                               self.fast_jpeg, self._get)
+                  for key, path, grayscale in (
+                      ('img', results['rgb_path'], False),
+                      ('ir_img', results['ir_path'], True))}
         return images, [im.shape[:2] for im in images.values()]
 
     def transform(self, results: dict) -> dict:

@@ -24,8 +24,11 @@ import numpy as np
 #: ``TJINIT_DECOMPRESS`` of ``tj3Init``.
 _INIT_DECOMPRESS = 1
 #: ``TJPARAM_*`` values of ``tj3Get``/``tj3Set`` (turbojpeg.h, 3.0).
-_SUBSAMP, _JPEG_WIDTH, _JPEG_HEIGHT = 4, 5, 6
-_FAST_UPSAMPLE, _FAST_DCT = 9, 10
+_SUBSAMP, _JPEG_WIDTH, _JPEG_HEIGHT, _PRECISION, _COLORSPACE = 4, 5, 6, 7, 8
+_FAST_UPSAMPLE, _FAST_DCT, _LOSSLESS = 9, 10, 15
+#: ``TJCS_*`` names by value; :func:`decode_window` decodes the first three.
+COLORSPACES = ('RGB', 'YCbCr', 'greyscale', 'CMYK', 'YCCK')
+DECODABLE_COLORSPACES = 3
 #: ``TJPF_BGRX`` and ``TJPF_GRAY``.
 _PIXEL_BGRX, _PIXEL_GRAY = 3, 6
 #: iMCU width per ``TJSAMP_*`` (444, 422, 420, GRAY, 440, 411, 441); a
@@ -43,11 +46,16 @@ class _ScalingFactor(ctypes.Structure):
 
 
 class JpegHeader(NamedTuple):
-    """What a JPEG header says: ``height``, ``width`` and ``subsampling``
-    (a ``TJSAMP_*`` value, -1 when TurboJPEG cannot name it)."""
+    """What a JPEG header says: ``height``, ``width``, ``subsampling`` (a
+    ``TJSAMP_*`` value, -1 when TurboJPEG cannot name it), ``precision``
+    (bits per sample), ``colorspace`` (a ``TJCS_*`` value) and ``lossless``
+    (1 for a lossless, SOF3, JPEG)."""
     height: int
     width: int
     subsampling: int
+    precision: int
+    colorspace: int
+    lossless: int
 
 
 @functools.cache
@@ -116,7 +124,8 @@ class _Decompressor:
         self.check(self.lib.tj3DecompressHeader(self.handle, data, len(data)))
         return JpegHeader(*(self.lib.tj3Get(self.handle, param)
                             for param in (_JPEG_HEIGHT, _JPEG_WIDTH,
-                                          _SUBSAMP)))
+                                          _SUBSAMP, _PRECISION, _COLORSPACE,
+                                          _LOSSLESS)))
 
 
 _threads = threading.local()
@@ -136,6 +145,28 @@ def read_header(data: bytes) -> JpegHeader:
         ValueError: With TurboJPEG's message, when it cannot be read.
     """
     return _decompressor().read_header(data)
+
+
+def unsupported(header: JpegHeader) -> str | None:
+    """Why :func:`decode_window` cannot decode a JPEG, or None when it can.
+
+    It decodes 8-bit sequential and progressive JPEGs in greyscale, YCbCr
+    or RGB; not lossless JPEGs (SOF3: TurboJPEG neither crops nor scales
+    them), other precisions, or CMYK and YCCK.
+    """
+    if header.lossless:
+        what = 'lossless (SOF3)'
+    elif header.precision != 8:
+        what = f'{header.precision}-bit'
+    elif not 0 <= header.colorspace < DECODABLE_COLORSPACES:
+        what = (COLORSPACES[header.colorspace]
+                if 0 <= header.colorspace < len(COLORSPACES) else
+                f'unknown colour space ({header.colorspace})')
+    else:
+        return None
+    return (f'a {what} JPEG, which the training decoder cannot decode '
+            f'(8-bit greyscale, YCbCr or RGB JPEGs only); re-save it as an '
+            f'ordinary JPEG, e.g. with cv2.imwrite')
 
 
 def decode_window(data: bytes, grayscale: bool, fast: bool,
@@ -161,11 +192,15 @@ def decode_window(data: bytes, grayscale: bool, fast: bool,
         ``(x, y)`` of their first pixel in the reduced image.
 
     Raises:
-        ValueError: With TurboJPEG's message, when decoding fails.
+        ValueError: With TurboJPEG's message, when decoding fails or warns
+            (corrupt or truncated data), or :func:`unsupported`'s.
     """
     decompressor = _decompressor()
     lib, handle = decompressor.lib, decompressor.handle
     header = decompressor.read_header(data)
+    reason = unsupported(header)
+    if reason:
+        raise ValueError(reason)
     for param in (_FAST_DCT, _FAST_UPSAMPLE):
         decompressor.check(lib.tj3Set(handle, param, int(fast)))
     decompressor.check(
