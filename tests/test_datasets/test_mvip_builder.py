@@ -13,11 +13,14 @@ from mvip_layouts import (
     ALL_SPLIT_COUNTS,
     DEFAULT_COUNTS,
     make_dronevehicle,
+    make_flir,
+    make_kaist,
     make_lasher,
     make_llvip,
     make_sources,
     mark_at,
     mark_centre,
+    write_pair,
 )
 
 from univ_mm.datasets import MVIPDataset
@@ -151,7 +154,8 @@ def test_all_splits_and_frame_stride(sources, tmp_path):
     # frames 0, 2, seqB 0, seqC 0; the other frames' files are deleted
     report = build_mvip(out, roots, all_splits=True, frame_stride=2)
     assert report['KAIST_MMSEG'] == {'pairs': 4, 'written': 0,
-                                     'already_done': 4, 'removed': 4}
+                                     'already_done': 4, 'removed': 4,
+                                     'files_removed': 8}
     assert report['LasHeR0428_rename']['pairs'] == 4
     assert report['LLVIP']['pairs'] == 4  # not a video source
     kaist = [rgb.name for rgb, _ in pair_files(out, 'KAIST_MMSEG')]
@@ -167,7 +171,8 @@ def test_rerun_is_a_no_op(sources, built):
     stamps = {p: p.stat().st_mtime_ns for p in built.rglob('*')}
     report = build_mvip(built, roots, m3fd_test_list=test_list,
                         val_per_source=1)
-    assert all(r['written'] == r['removed'] == 0 for r in report.values())
+    assert all(r['written'] == r['removed'] == r['files_removed'] == 0
+               for r in report.values())
     assert {k: r['already_done'] for k, r in report.items()} == (
         DEFAULT_COUNTS)
     assert (built / 'manifest.json').read_bytes() == before
@@ -193,14 +198,19 @@ def build_then_die_at_write(out: Path, roots: dict, write_number: int):
     build_mvip(out, roots, workers=1)
 
 
-def test_kill_between_files_leaves_no_partial_image(tmp_path):
-    roots = {'llvip': make_llvip(tmp_path / 'downloads')}
-    out = tmp_path / 'mvip'
+def kill_build_at_write(out, roots, write: int) -> None:
+    """Build in a child process killed during its ``write``-th image."""
     child = multiprocessing.get_context('fork').Process(
-        target=build_then_die_at_write, args=(out, roots, 4))
+        target=build_then_die_at_write, args=(out, roots, write))
     child.start()
     child.join()
     assert child.exitcode == -signal.SIGKILL
+
+
+def test_kill_between_files_leaves_no_partial_image(tmp_path):
+    roots = {'llvip': make_llvip(tmp_path / 'downloads')}
+    out = tmp_path / 'mvip'
+    kill_build_at_write(out, roots, 4)
     visible = list(out.rglob('*.jpg'))
     assert len(visible) == 3  # pair 1 (2 files) and the first of pair 2
     # the second of pair 2, cut off, is only a hidden temporary file
@@ -209,11 +219,47 @@ def test_kill_between_files_leaves_no_partial_image(tmp_path):
     assert not (out / 'manifest.json').exists()
     report = build_mvip(out, roots)
     assert report['LLVIP'] == {'pairs': 3, 'written': 2, 'already_done': 1,
-                               'removed': 0}
+                               'removed': 0, 'files_removed': 0}
     assert not [p for p in out.rglob('.*') if p.is_file()]
     fresh = tmp_path / 'fresh'
     build_mvip(fresh, roots)
     assert manifest(out) == manifest(fresh)
+
+
+def test_rerun_with_another_stride_after_a_kill_leaves_no_orphan(
+        tmp_path):
+    """A kill while writing pair 2 leaves its RGB image outside the
+    manifest; a rerun that no longer selects pair 2 deletes it, so
+    MVIPDataset finds every image paired."""
+    roots = {'kaist': make_kaist(tmp_path / 'downloads')}
+    out = tmp_path / 'mvip'
+    kill_build_at_write(out, roots, 4)
+    report = build_mvip(out, roots, frame_stride=5)
+    # set00 frames 0 (done before the kill) and 5, set06 is a test split
+    assert report['KAIST_MMSEG'] == {'pairs': 2, 'written': 1,
+                                     'already_done': 1, 'removed': 0,
+                                     'files_removed': 1}
+    listed = set(manifest(out)['sources']['KAIST_MMSEG']['files'])
+    for folder in ('vi_images', 'images'):
+        on_disk = {p.name for p in
+                   (out / 'KAIST_MMSEG' / folder / 'training').iterdir()}
+        assert on_disk == listed, folder
+    assert len(MVIPDataset(str(out), sources=['KAIST_MMSEG'])) == 2
+
+
+def test_flir_stem_with_spaces_gets_a_safe_name(tmp_path):
+    root = make_flir(tmp_path / 'downloads')
+    write_pair(root / 'JPEGImages' / 'FLIR_00005 b_RGB.jpg',
+               root / 'JPEGImages' / 'FLIR_00005 b_PreviewData.jpeg', 5)
+    with open(root / 'align_train.txt', 'a') as file:
+        file.write('FLIR_00005 b_PreviewData\n')
+    out = tmp_path / 'mvip'
+    build_mvip(out, {'flir_aligned': root}, val_per_source=1)
+    assert list(manifest(out)['sources']['FLIR-ALIGN']['files']) == [
+        'FLIR_00001.jpg', 'FLIR_00002.jpg', 'FLIR_00005_b.jpg']
+    lengths = [len(MVIPDataset(str(out), ann_file=f'splits/{split}.txt'))
+               for split in ('train', 'val')]
+    assert lengths == [2, 1]
 
 
 def test_mvip_dataset_reads_the_result(built):

@@ -8,6 +8,7 @@ from univ_mm.evaluation.pair_quality import (
     edge_map,
     flag_pairs,
     read_reduced,
+    score_or_reason,
     score_pair,
 )
 
@@ -58,3 +59,19 @@ def test_weak_match_is_not_judged_for_shift():
             for n, h, best in (('a', 0, 0.05), ('b', 2 ** 40 - 1, 0.5))]
     flag_pairs(rows)
     assert [r['flags'] for r in rows] == ['weak_match', 'misaligned']
+
+
+def test_unreadable_pair_is_flagged_and_skipped_by_the_hash_chain(tmp_path):
+    tiny = tmp_path / 'tiny.png'
+    cv2.imwrite(str(tiny), np.zeros((1, 1), np.uint8))
+    unreadable = score_or_reason(str(tiny), str(tiny))
+    assert 'too small' in unreadable['reason'] and str(tiny) in (
+        unreadable['reason'])
+    rows = [dict(source='S', name='a', hash=0, shift_x=0.0, shift_y=0.0,
+                 shift_map=0, match_best=0.5, match_at_zero=0.5),
+            dict(source='S', name='b', **unreadable),
+            dict(source='S', name='c', hash=0, shift_x=0.0, shift_y=0.0,
+                 shift_map=0, match_best=0.5, match_at_zero=0.5)]
+    flag_pairs(rows)
+    assert [r['flags'] for r in rows] == ['', 'unreadable', 'near_duplicate']
+    assert rows[2]['duplicate_of'] == 'a'

@@ -6,6 +6,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from univ_mm.datasets import MVIPDataset
 
@@ -74,3 +75,39 @@ def test_worst_pairs_grid_and_good_list(checked):
         for folder in ('vi_images', 'images')]
     dataset = MVIPDataset(str(root), ann_file=str(good))
     assert len(dataset) == 3
+
+
+def test_unscorable_pairs_are_reported_and_the_rest_scored(tmp_path):
+    """A 1x1 px pair (too small for the shifts) and a pair whose IR JPEG
+    is turned by its EXIF orientation are flagged unreadable with their
+    reason; the good pair is still scored and the reports written."""
+    root = tmp_path / 'mvip'
+    rgb, ir = textured_pair(0)
+    tiny = np.zeros((1, 1), np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees when displayed
+    pairs = {'p0': (rgb, ir, {}), 'p1': (cv2.merge([tiny] * 3), tiny, {}),
+             'p2': (rgb, ir, {'exif': exif})}
+    for name, (rgb_image, ir_image, ir_options) in pairs.items():
+        folders = root / 'SRC' / 'vi_images' / 'training', (
+            root / 'SRC' / 'images' / 'training')
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(folders[0] / f'{name}.jpg'), rgb_image)
+        Image.fromarray(ir_image).save(folders[1] / f'{name}.jpg',
+                                       **ir_options)
+    out, good = tmp_path / 'report', tmp_path / 'good.txt'
+    summary = runpy.run_path(str(TOOL))['main']([
+        str(root), '--out-dir', str(out), '--good-list', str(good)])
+    with open(out / 'pairs.csv') as file:
+        rows = {row['name']: row for row in csv.DictReader(file)}
+    assert summary['SRC']['pairs'] == 3 and summary['SRC']['unreadable'] == 2
+    assert rows['p0.jpg']['flags'] == '' and rows['p0.jpg']['reason'] == ''
+    for name, reason in (('p1.jpg', 'too small'),
+                         ('p2.jpg', 'differ in size')):
+        assert rows[name]['flags'] == 'unreadable'
+        assert reason in rows[name]['reason']
+        assert name in rows[name]['reason']
+    assert (out / 'worst_pairs.png').is_file()
+    assert good.read_text().split() == [
+        'SRC/vi_images/training/p0.jpg', 'SRC/images/training/p0.jpg']

@@ -2,9 +2,12 @@
 
 For each pair: the shift that best matches the two images' edge maps (on
 a downscaled copy) and whether it is a near-duplicate of the previous pair
-of its source. Writes OUT/pairs.csv, OUT/worst_pairs.png (RGB, IR, edge
-overlay of the worst pairs), prints a per-source summary, and with
---good-list writes the unflagged pairs as an MVIPDataset ann_file.
+of its source. A pair that cannot be scored (undecodable, too small,
+images that decode at different sizes) is flagged unreadable with its
+reason, and the others are still scored. Writes OUT/pairs.csv,
+OUT/worst_pairs.png (RGB, IR, edge overlay of the worst readable pairs),
+prints a per-source summary, and with --good-list writes the unflagged
+pairs as an MVIPDataset ann_file.
 
 Example:
     python tools/analysis/check_pairs.py data/MVIP --sources LLVIP \\
@@ -26,7 +29,8 @@ from univ_mm.datasets import MVIPDataset
 from univ_mm.evaluation.pair_quality import (
     COLUMNS,
     flag_pairs,
-    score_pair,
+    readable,
+    score_or_reason,
     summarize,
     worst_pairs_grid,
 )
@@ -78,8 +82,8 @@ def score_all(pairs: list[dict], args: argparse.Namespace) -> list[dict]:
     progress = ProgressBar(len(pairs), file=sys.stdout)
 
     def score(pair: dict) -> dict:
-        return dict(pair, **score_pair(pair['rgb'], pair['ir'],
-                                       args.max_side, args.max_shift))
+        return dict(pair, **score_or_reason(pair['rgb'], pair['ir'],
+                                            args.max_side, args.max_shift))
 
     rows = []
     with ThreadPoolExecutor(args.workers) as pool:
@@ -100,8 +104,9 @@ def write_reports(rows: list[dict], args: argparse.Namespace) -> Path:
         writer = csv.DictWriter(file, COLUMNS, extrasaction='ignore')
         writer.writeheader()
         writer.writerows(rows)
-    cv2.imwrite(str(out_dir / 'worst_pairs.png'),
-                worst_pairs_grid(rows, args.worst))
+    if readable(rows):
+        cv2.imwrite(str(out_dir / 'worst_pairs.png'),
+                    worst_pairs_grid(rows, args.worst))
     if args.good_list:
         root = osp.abspath(args.data_root)
         good = [f"{osp.relpath(r['rgb'], root)} {osp.relpath(r['ir'], root)}"
@@ -117,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict]:
     out_dir = write_reports(rows, args)
     summary = summarize(rows)
     print(json.dumps(summary, indent=2))
+    for row in rows:
+        if 'reason' in row:
+            print(f"unreadable {row['source']}/{row['name']}: "
+                  f"{row['reason']}")
     print(f'Per-pair scores: {out_dir}/pairs.csv; worst pairs: '
           f'{out_dir}/worst_pairs.png')
     return summary

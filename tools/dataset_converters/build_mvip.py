@@ -13,7 +13,10 @@ the 100-px border removed), and the extras --m3fd (M3FD), --msrs (MSRS).
 Evaluation splits (FLIR validation, KAIST set06-set11, LasHeR testingset,
 LLVIP test, DroneVehicle val/test, MSRS test, the M3FD test list) are left
 out unless --all-splits. A rerun skips finished pairs; a killed run leaves
-no half-written image and resumes where it stopped.
+no half-written image and resumes where it stopped. A rerun also deletes
+from the source's two output folders every file that the new manifest does
+not hold (pairs another --frame-stride no longer selects, the half of a
+pair a kill left) and reports how many (files_removed).
 
 Example:
     python tools/dataset_converters/build_mvip.py data/MVIP \\

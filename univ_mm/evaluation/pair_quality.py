@@ -7,9 +7,11 @@ centre of the IR edge map is matched against the RGB edge map at every
 shift up to ``max_shift`` (normalised cross-correlation). An aligned pair
 matches best at shift (0, 0). Near-duplicates: a 64-bit difference hash of
 the RGB image close to that of the previous pair of the source (sorted by
-name).
+name). A pair that cannot be scored (undecodable, too small for the
+shifts, or two images that decode at different sizes, e.g. one turned by
+its EXIF orientation) is flagged ``unreadable`` with the ``reason``.
 """
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import cv2
 import numpy as np
@@ -18,7 +20,10 @@ from PIL import Image
 #: Columns of a score row, in CSV order.
 COLUMNS = ('source', 'name', 'rgb', 'ir', 'shift_x', 'shift_y', 'shift_px',
            'match_at_zero', 'match_best', 'duplicate_of', 'hash_distance',
-           'flags')
+           'flags', 'reason')
+#: What makes a pair unscorable: OpenCV's and Pillow's decoding errors and
+#: the checks of :func:`best_shift` and :func:`read_reduced`.
+SCORE_ERRORS = (OSError, ValueError, cv2.error)
 #: OpenCV read flags per reduction factor.
 REDUCED_COLOR = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
                  4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
@@ -131,6 +136,21 @@ def score_pair(rgb_path: str, ir_path: str, max_side: int = 128,
             'match_at_zero': zero, 'hash': difference_hash(rgb)}
 
 
+def score_or_reason(rgb_path: str, ir_path: str, max_side: int = 128,
+                    max_shift: int = 8) -> dict:
+    """:func:`score_pair`, or ``{'reason': ...}`` naming the pair when it
+    cannot be scored (see :data:`SCORE_ERRORS`)."""
+    try:
+        return score_pair(rgb_path, ir_path, max_side, max_shift)
+    except SCORE_ERRORS as error:
+        return {'reason': f'{rgb_path}, {ir_path}: {error}'}
+
+
+def readable(rows: Sequence[dict]) -> list[dict]:
+    """The rows that were scored (no ``reason``)."""
+    return [row for row in rows if 'reason' not in row]
+
+
 def flag_pairs(rows: Sequence[dict], tolerance: int = 1,
                min_gain: float = 0.05, min_match: float = 0.1,
                max_hash_distance: int = 4) -> None:
@@ -143,11 +163,13 @@ def flag_pairs(rows: Sequence[dict], tolerance: int = 1,
     exceeds ``tolerance`` edge-map pixels and matches clearly better (by
     ``min_gain``) than no shift. It is a ``near_duplicate`` when its hash
     is within ``max_hash_distance`` bits of the previous pair's of its
-    source.
+    source. A row with a ``reason`` (:func:`score_or_reason`) is only
+    flagged ``unreadable``, and the next pair is compared with the one
+    before it.
 
     Args:
-        rows (Sequence[dict]): Rows of :func:`score_pair` plus ``source``
-            and ``name``, sorted by source and name.
+        rows (Sequence[dict]): Rows of :func:`score_or_reason` plus
+            ``source`` and ``name``, sorted by source and name.
         tolerance (int): Defaults to 1.
         min_gain (float): Defaults to 0.05.
         min_match (float): Defaults to 0.1.
@@ -155,6 +177,9 @@ def flag_pairs(rows: Sequence[dict], tolerance: int = 1,
     """
     previous = None
     for row in rows:
+        if 'reason' in row:
+            row['flags'] = 'unreadable'
+            continue
         same_source = previous is not None and (
             previous['source'] == row['source'])
         distance = (bin(row['hash'] ^ previous['hash']).count('1')
@@ -175,29 +200,37 @@ def flag_pairs(rows: Sequence[dict], tolerance: int = 1,
 
 
 def summarize(rows: Sequence[dict]) -> dict[str, dict]:
-    """Per source: pairs, misaligned, weak matches, near-duplicates,
-    median shift (px) and median best match."""
+    """Per source: pairs, unreadable, misaligned, weak matches,
+    near-duplicates, median shift (px) and median best match of the
+    readable pairs (None when there is none)."""
     summary = {}
     for source in dict.fromkeys(row['source'] for row in rows):
-        mine = [row for row in rows if row['source'] == source]
+        every = [row for row in rows if row['source'] == source]
+        mine = readable(every)
         summary[source] = {
-            'pairs': len(mine),
+            'pairs': len(every),
+            'unreadable': len(every) - len(mine),
             'misaligned': sum('misaligned' in r['flags'] for r in mine),
             'weak_match': sum('weak_match' in r['flags'] for r in mine),
             'near_duplicates': sum('near_duplicate' in r['flags']
                                    for r in mine),
-            'median_shift_px': float(np.median([r['shift_px']
-                                                for r in mine])),
-            'median_match': round(float(np.median(
-                [r['match_best'] for r in mine])), 3)}
+            'median_shift_px': median(r['shift_px'] for r in mine),
+            'median_match': median(r['match_best'] for r in mine)}
     return summary
 
 
+def median(values: Iterable[float]) -> float | None:
+    """The median of ``values`` to 3 decimals; None when empty."""
+    values = list(values)
+    return round(float(np.median(values)), 3) if values else None
+
+
 def worst_first(rows: Sequence[dict]) -> list[dict]:
-    """Rows ordered from the worst aligned: flagged misaligned first, then
-    by shift, then by the weakest match."""
-    return sorted(rows, key=lambda r: ('misaligned' not in r['flags'],
-                                       -r['shift_px'], r['match_best']))
+    """Readable rows ordered from the worst aligned: flagged misaligned
+    first, then by shift, then by the weakest match."""
+    return sorted(readable(rows),
+                  key=lambda r: ('misaligned' not in r['flags'],
+                                 -r['shift_px'], r['match_best']))
 
 
 def pair_panel(row: dict, cell: tuple[int, int] = (128, 160)) -> np.ndarray:
@@ -222,6 +255,7 @@ def pair_panel(row: dict, cell: tuple[int, int] = (128, 160)) -> np.ndarray:
 
 
 def worst_pairs_grid(rows: Sequence[dict], count: int = 16) -> np.ndarray:
-    """The :func:`pair_panel` of the ``count`` worst pairs, stacked."""
+    """The :func:`pair_panel` of the ``count`` worst readable pairs,
+    stacked (at least one must be readable)."""
     return np.concatenate([pair_panel(r) for r in
                            worst_first(rows)[:count]], axis=0)

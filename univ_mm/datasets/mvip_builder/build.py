@@ -41,22 +41,31 @@ def check_scan(scan: SourceScan, folder: str, root: Path) -> None:
                          f'{root} has clashing names.')
 
 
-def tidy_output(files: dict, wanted: set[str],
-                out_dirs: dict[str, Path]) -> int:
-    """Delete the temporary files a kill left behind, and the recorded
-    pairs this run no longer selects (e.g. another stride); return how
-    many pairs were deleted."""
-    for folder in out_dirs.values():
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in folder.glob('.*'):
-            if path.is_file():
-                path.unlink()
+def forget_unselected(files: dict, wanted: set[str]) -> int:
+    """Drop from ``files`` the recorded pairs this run no longer selects
+    (e.g. another stride); return how many. Their files go with
+    :func:`remove_unlisted`."""
     stale = [name for name in files if name not in wanted]
     for name in stale:
-        for folder in out_dirs.values():
-            (folder / name).unlink(missing_ok=True)
         del files[name]
     return len(stale)
+
+
+def remove_unlisted(files: dict, out_dirs: dict[str, Path],
+                    folder: str) -> int:
+    """Delete every file of the output folders ``out_dirs`` that ``files``
+    (the manifest) does not hold: pairs no longer selected, the half of a
+    pair a kill or a bad twin left, temporary files. Print and return how
+    many were deleted; nothing outside ``out_dirs`` is touched."""
+    unlisted = sorted(path for out in out_dirs.values() if out.is_dir()
+                      for path in out.iterdir()
+                      if path.is_file() and path.name not in files)
+    for path in unlisted:
+        path.unlink()
+    if unlisted:
+        print(f'{folder}: removed {len(unlisted)} file(s) not in the '
+              f'manifest, e.g. {unlisted[0]}', flush=True)
+    return len(unlisted)
 
 
 def write_pairs(pairs: list[SourcePair], root: Path, folder: str,
@@ -111,14 +120,16 @@ def build_source(out_dir: Path, manifest: dict, source: MVIPSource,
     """Read one source and bring its part of MVIP up to date.
 
     Returns:
-        dict: ``pairs``, ``written``, ``already_done`` and ``removed``
-        (pairs of an earlier run that this run no longer selects).
+        dict: ``pairs``, ``written``, ``already_done``, ``removed``
+        (recorded pairs of an earlier run that this run no longer selects)
+        and ``files_removed`` (files deleted from the output folders
+        because the manifest does not hold them).
     """
     scan = source.read(root, options)
     check_scan(scan, source.folder, root)
     entry = manifest['sources'].setdefault(source.folder, {'files': {}})
     files, out_dirs = entry['files'], output_dirs(out_dir, source.folder)
-    removed = tidy_output(files, {p.name for p in scan.pairs}, out_dirs)
+    removed = forget_unselected(files, {p.name for p in scan.pairs})
     todo = [p for p in scan.pairs if not is_finished(
         files.get(p.name), planned_record(p, root), out_dirs, p.name)]
     bad = write_pairs(todo, root, source.folder, out_dir, files, workers,
@@ -133,7 +144,8 @@ def build_source(out_dir: Path, manifest: dict, source: MVIPSource,
     entry['files'] = dict(sorted(files.items()))
     return {'pairs': len(files), 'written': len(todo) - len(bad),
             'already_done': len(scan.pairs) - len(todo),
-            'removed': removed}
+            'removed': removed,
+            'files_removed': remove_unlisted(files, out_dirs, source.folder)}
 
 
 def held_out(names: list[str], per_source: int) -> set[int]:

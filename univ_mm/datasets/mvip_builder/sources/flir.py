@@ -5,7 +5,7 @@ from pathlib import Path
 from univ_mm.datasets.mvip import IMG_SUFFIXES
 from univ_mm.datasets.segmentation.conversion import read_split_list, require
 
-from .common import ReadOptions, SourcePair, SourceScan, images_in
+from .common import ReadOptions, SourcePair, SourceScan, images_in, safe_name
 
 LAYOUT = ('align/JPEGImages/FLIR_XXXXX_PreviewData.jpeg (thermal), '
           'align/JPEGImages/FLIR_XXXXX_RGB.jpg (visible), '
@@ -38,7 +38,9 @@ def read_flir(root: Path, options: ReadOptions) -> SourceScan:
     """Pair ``<stem>.jpeg`` with ``<base>_RGB.jpg`` for every listed stem.
 
     The MVIP name is ``<base>.jpg`` (``base`` = the stem without
-    ``_PreviewData``); the thermal JPEG is copied under that name.
+    ``_PreviewData``, through :func:`safe_name` like the other sources'
+    names, so a space cannot split a line of the split lists); the
+    thermal JPEG is copied under that name.
     """
     images = root / 'JPEGImages'
     images_in(images, 'FLIR-aligned image folder', LAYOUT)
@@ -57,5 +59,6 @@ def read_flir(root: Path, options: ReadOptions) -> SourceScan:
             elif not rgb.is_file():
                 scan.skipped['thermal image without an RGB image'] += 1
             else:
-                scan.pairs.append(SourcePair(f'{base}.jpg', rgb, ir))
+                scan.pairs.append(SourcePair(f'{safe_name(base)}.jpg', rgb,
+                                              ir))
     return scan
