@@ -5,8 +5,8 @@ checkpoints also carry the runner's log history (``HistoryBuffer`` holding
 numpy arrays), so resuming them fails. :func:`load_checkpoint_safely`,
 the reader behind every checkpoint the package loads, allows exactly those
 types (and ``argparse.Namespace``) for its own call; nothing else is
-trusted, and it needs no process-wide switch. :func:`use_safe_checkpoints`
-also adds them to torch's allowlist, for code that calls ``torch.load``.
+trusted, and it needs no process-wide switch: torch's own allowlist is
+never changed.
 
 No config text a checkpoint carries is ever executed: MMEngine's resume
 passes ``meta['config']`` (an mmcv 1.x field) to ``Config.fromstring``, which

@@ -2,6 +2,7 @@
 import argparse
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from mmengine.runner import CheckpointLoader
 from torch import nn
@@ -22,16 +23,36 @@ class PartialCheckpointError(RuntimeError):
     """A checkpoint leaves weights of the model unloaded or mismatched."""
 
 
+class WeightMismatches(NamedTuple):
+    """How a checkpoint's weights differ from a model's: ``missing`` (in
+    the model only), ``unexpected`` (in the checkpoint only), ``reshaped``
+    (``(key, checkpoint shape, model shape)``); model order, then the
+    checkpoint's."""
+    missing: list[str]
+    unexpected: list[str]
+    reshaped: list[tuple[str, tuple, tuple]]
+
+
+def weight_mismatches(expected: dict, state: dict) -> WeightMismatches:
+    """Compare a checkpoint's ``state`` dict (DDP's ``module.`` prefix
+    ignored) with a model's ``expected`` state dict."""
+    state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
+    return WeightMismatches(
+        missing=[k for k in expected if k not in state],
+        unexpected=[k for k in state if k not in expected],
+        reshaped=[(k, tuple(state[k].shape), tuple(v.shape))
+                  for k, v in expected.items() if k in state
+                  and hasattr(state[k], 'shape')
+                  and state[k].shape != v.shape])
+
+
 def _mismatches(model: nn.Module, state: dict) -> dict[str, list[str]]:
-    expected = model.state_dict()
-    return dict(
-        missing=sorted(set(expected) - set(state)),
-        unexpected=sorted(set(state) - set(expected)),
-        **{'of another shape': [
-            f'{k} (checkpoint {tuple(v.shape)}, model '
-            f'{tuple(expected[k].shape)})' for k, v in sorted(state.items())
-            if k in expected and hasattr(v, 'shape')
-            and v.shape != expected[k].shape]})
+    found = weight_mismatches(model.state_dict(), state)
+    return {'missing': sorted(found.missing),
+            'unexpected': sorted(found.unexpected),
+            'of another shape': [
+                f'{k} (checkpoint {saved}, model {shape})'
+                for k, saved, shape in sorted(found.reshaped)]}
 
 
 def check_checkpoint_fills_model(model: nn.Module, checkpoint: str | Path,
@@ -54,7 +75,6 @@ def check_checkpoint_fills_model(model: nn.Module, checkpoint: str | Path,
     """
     loaded = CheckpointLoader.load_checkpoint(str(checkpoint), 'cpu')
     state = loaded.get('state_dict', loaded)
-    state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
     problems = {kind: keys for kind, keys in
                 _mismatches(model, state).items() if keys}
     if not problems:

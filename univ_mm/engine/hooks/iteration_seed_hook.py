@@ -1,6 +1,7 @@
 """Reseed every random generator from the iteration, for exact resumes."""
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
+from mmengine.runner import EpochBasedTrainLoop
 
 from univ_mm.registry import HOOKS
 
@@ -26,10 +27,10 @@ class IterationSeedHook(Hook):
     epoch-based run would start them afresh. The hook therefore puts an
     :class:`~univ_mm.engine.worker_seeding.EpochReseed` first in the train
     dataset's pipeline, which reseeds each worker at its first sample of an
-    epoch. In iteration-based loops MMEngine starts the workers before any
-    hook runs, and a resume replays the data stream through them (it
-    advances the dataloader to the resumed iteration), which is exact
-    already.
+    epoch-based loop's epoch. Iteration-based loops get no such step:
+    MMEngine starts their workers before any hook runs, and a resume
+    replays the data stream through them (it advances the dataloader to the
+    resumed iteration), which is exact already.
 
     Args:
         seed (int, optional): Base seed. Defaults to None, meaning the
@@ -48,7 +49,8 @@ class IterationSeedHook(Hook):
 
     def before_train(self, runner) -> None:
         loader = runner.train_dataloader
-        if loader.num_workers:
+        if loader.num_workers and isinstance(runner.train_loop,
+                                             EpochBasedTrainLoop):
             self.workers = install_epoch_reseed(
                 loader.dataset, self.base_seed(runner), get_rank())
 

@@ -3,6 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from univ_mm.registry import HOOKS
+from univ_mm.utils.weights_check import weight_mismatches
 
 #: How many differing weights the error names.
 SHOWN = 3
@@ -40,16 +41,12 @@ class ResumeCheckHook(Hook):
                 'without --resume loads the weights that fit).')
 
 
+
 def weight_differences(saved: dict, current: dict) -> list[str]:
     """The weights of checkpoint ``saved`` and model ``current`` (state
     dicts) that differ in shape or exist in one only, described."""
-    saved = {key.removeprefix('module.'): value
-             for key, value in saved.items()}
-    shapes = [f'{key}: checkpoint {tuple(saved[key].shape)}, model '
-              f'{tuple(value.shape)}' for key, value in current.items()
-              if key in saved and saved[key].shape != value.shape]
-    only_saved = [f'{key}: only in the checkpoint' for key in saved
-                  if key not in current]
-    only_model = [f'{key}: only in the model' for key in current
-                  if key not in saved]
-    return shapes + only_saved + only_model
+    found = weight_mismatches(current, saved)
+    return ([f'{key}: checkpoint {shape_saved}, model {shape}'
+             for key, shape_saved, shape in found.reshaped]
+            + [f'{key}: only in the checkpoint' for key in found.unexpected]
+            + [f'{key}: only in the model' for key in found.missing])

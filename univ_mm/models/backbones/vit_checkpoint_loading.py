@@ -112,10 +112,10 @@ def _inside(folder: Path, name: str, source: Path) -> Path:
     Raises:
         ValueError: ``name`` (read from ``source``) leads outside.
     """
-    path = folder / name
-    roots = [folder.resolve()]
-    if folder.resolve().parent.name == 'snapshots':
-        roots.append(folder.resolve().parents[1] / 'blobs')
+    path, resolved = folder / name, folder.resolve()
+    roots = [resolved]
+    if resolved.parent.name == 'snapshots':
+        roots.append(resolved.parents[1] / 'blobs')
     if not any(path.resolve().is_relative_to(root) for root in roots):
         raise ValueError(
             f'{source} names {name!r}, which is outside {folder}; only files '
