@@ -14,9 +14,6 @@ Example:
 """
 import argparse
 
-from univ_mm.utils.checkpoint import use_safe_checkpoints
-from univ_mm.utils.export import export_backbone
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -25,6 +22,9 @@ def main() -> None:
     parser.add_argument('--config', help='training config (default: the '
                         'one stored in the checkpoint, read as literals)')
     args = parser.parse_args()
+    # torch and the stack load after the arguments parse: --help is instant
+    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.utils.export import export_backbone
     use_safe_checkpoints()
     path = export_backbone(args.checkpoint, args.out, args.config)
     print(f'merged backbone written to {path}')

@@ -6,6 +6,7 @@ Example:
         work_dirs/flir/iter_53172.pth --out-file result.png --score-thr 0.3
 """
 import argparse
+import warnings
 from pathlib import Path
 
 import mmcv
@@ -18,7 +19,13 @@ from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.weights_check import (
     add_partial_load_argument,
     check_checkpoint_fills_model,
+    check_checkpoint_kind,
 )
+
+#: MMDet's visualizer writes a box's label inside its top-left corner, past
+#: the image for a box along its right or bottom edge, and warns; matplotlib
+#: clips the label.
+TEXT_OUT_OF_BOUNDS = 'Warning: The text is out of bounds'
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -49,9 +56,11 @@ def draw(model: nn.Module, image: Path, out_file: Path,
     visualizer.dataset_meta = model.dataset_meta
     rgb = mmcv.imread(str(image), channel_order='rgb')
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    visualizer.add_datasample(
-        image.name, rgb, data_sample=result, draw_gt=False,
-        pred_score_thr=score_thr, out_file=str(out_file))
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', TEXT_OUT_OF_BOUNDS, UserWarning)
+        visualizer.add_datasample(
+            image.name, rgb, data_sample=result, draw_gt=False,
+            pred_score_thr=score_thr, out_file=str(out_file))
     return int((result.pred_instances.scores >= score_thr).sum())
 
 
@@ -61,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     use_safe_checkpoints()
     if not args.image.is_file():
         raise FileNotFoundError(f'{args.image} is missing')
+    check_checkpoint_kind(args.checkpoint, 'detector')
     model = init_detector(args.config, args.checkpoint, device=args.device,
                           cfg_options=args.cfg_options)
     check_checkpoint_fills_model(model, args.checkpoint,

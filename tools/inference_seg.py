@@ -27,6 +27,7 @@ from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.weights_check import (
     add_partial_load_argument,
     check_checkpoint_fills_model,
+    check_checkpoint_kind,
 )
 
 
@@ -96,6 +97,7 @@ def save_outputs(image: np.ndarray, mask: np.ndarray, palette: np.ndarray,
 def main(argv: list[str] | None = None) -> tuple[Path, Path]:
     args = parse_args(argv)
     use_safe_checkpoints()
+    check_checkpoint_kind(args.checkpoint, 'segmentor')
     model = init_model(args.config, args.checkpoint, device=args.device,
                        cfg_options=args.cfg_options)
     check_checkpoint_fills_model(model, args.checkpoint,

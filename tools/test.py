@@ -17,6 +17,8 @@ from univ_mm.utils.cli import (
 from univ_mm.utils.weights_check import (
     add_partial_load_argument,
     check_checkpoint_fills_model,
+    check_checkpoint_kind,
+    model_kind,
 )
 
 
@@ -29,6 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     use_safe_checkpoints()
     cfg = load_config(args)
+    check_checkpoint_kind(args.checkpoint, model_kind(cfg.model))
     init_distributed_on_cpu(cfg)
     cfg.load_from = args.checkpoint
     runner = Runner.from_cfg(cfg)

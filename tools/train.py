@@ -34,7 +34,7 @@ def parse_args() -> argparse.Namespace:
         '--amp', action=argparse.BooleanOptionalAction,
         help='--amp: mixed precision (AmpOptimWrapper, needs a GPU; bf16 '
         'with --cfg-options optim_wrapper.dtype=bfloat16); --no-amp: plain '
-        'OptimWrapper (e.g. on a CPU). Default: the config')
+        'OptimWrapper. Default: the config\'s, plain without a GPU')
     add_runner_arguments(parser)
     return parser.parse_args()
 

@@ -16,8 +16,6 @@ from pathlib import Path
 
 from mmengine.config import Config, DictAction
 
-from univ_mm.visualization.pccl_pictures import write_pictures
-
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
@@ -44,6 +42,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> list[Path]:
     """Draw, write and log the pictures; return the PNG paths."""
     args = parse_args(argv)
+    # torch and the stack load after the arguments parse: --help is instant
+    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.utils.weights_check import check_checkpoint_kind, model_kind
+    from univ_mm.visualization.pccl_pictures import write_pictures
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> list[Path]:
             f'--labels gives {len(labels)} labels for '
             f'{len(args.checkpoints)} checkpoints; give one label per '
             'checkpoint (one label without --checkpoints), or none')
+    use_safe_checkpoints()
+    for checkpoint in args.checkpoints:
+        check_checkpoint_kind(checkpoint, model_kind(cfg.model))
     paths = write_pictures(cfg, args.checkpoints, labels, args.out_dir,
                            args.index, args.query, args.step)
     print('\n'.join(map(str, paths)))

@@ -55,3 +55,23 @@ def test_scut_seg_raw_ids_are_the_official_order():
     assert SCUTSegDataset.RAW_IDS == (0, 7, 24, 25, 26, 27, 13, 21, 28, 17)
     assert SCUTSegDataset.METAINFO['classes'][:3] == ('background', 'road',
                                                       'person')
+
+
+@pytest.mark.parametrize('cls, root, command', [
+    (MSRSDataset, 'msrs/ir', 'msrs.py /path/to/MSRS -o {tmp}/msrs'),
+    (MFNetDataset, 'mfnet/rgb',
+     'mfnet.py /path/to/ir_seg_dataset -o {tmp}/mfnet'),
+    (SODADataset, 'soda', 'soda.py /path/to/SODA -o {tmp}/soda'),
+    (SCUTSegDataset, 'scut_seg',
+     'scut_seg.py /path/to/SCUT-Seg -o {tmp}/scut_seg'),
+])
+def test_unconverted_dataset_names_the_converter_command(tmp_path, cls, root,
+                                                         command):
+    with pytest.raises(FileNotFoundError) as err:
+        cls(data_root=str(tmp_path / root),
+            data_prefix=dict(img_path='img_dir/train',
+                             seg_map_path='ann_dir/train'))
+    message = str(err.value)
+    assert f"'{tmp_path / root / 'img_dir/train'}' not found" in message
+    assert ('python tools/dataset_converters/'
+            + command.format(tmp=tmp_path)) in message

@@ -4,6 +4,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from mmengine.config import Config
 
 main = runpy.run_path('tools/analysis/compare_seg.py')['main']
 
@@ -44,8 +45,9 @@ def test_table_has_ours_published_mean_and_gains(runs, capsys):
     assert table['MAE']['soda'] == 70.0  # the newest run of the work dir
     assert 'unip-mean' not in table['MAE']  # two of the three sets missing
     out = capsys.readouterr().out
-    assert ('| UNIV |  | 79.60 | 72.50 | 50.00 |  | 70.00 | 64.17 | '
-            'this repository, files below |') in out
+    assert ('| UNIV |  | 79.60* | 72.50* | 50.00* |  | 70.00* | 64.17* | '
+            'this repository, files below |') in out  # no config: marked
+    assert '* UNIV, SODA: protocol unknown: no vis_data/config.py' in out
     assert '| UNIP-B (fine-tune) |  |  |  |  |  |  | ~65.2 | UNIP ' in out
     assert '| PAD ViT-B | ~45.3 |' in out  # detection table
     assert 'Gain over MAE' in out
@@ -61,3 +63,39 @@ def test_unknown_benchmark_reference_or_metric_is_refused(runs, tmp_path):
         main([*runs, '--reference', 'DINO'])
     with pytest.raises(ValueError, match='no coco/bbox_mAP record'):
         main(['--run', 'UNIV', 'llvip-ir', str(tmp_path / 'a.json')])
+
+
+MSRS_IR = 'configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py'
+
+
+def dumped_run(work_dir: Path, cfg: Config, record: dict,
+               log: bool) -> Path:
+    """A run dir as MMEngine leaves it: the config in ``vis_data/`` and the
+    result in a training log (``log``) or a test JSON."""
+    run = work_dir / '20250101_000000'
+    (run / 'vis_data').mkdir(parents=True)
+    cfg.dump(str(run / 'vis_data' / 'config.py'))
+    write(run / 'vis_data' / 'scalars.json' if log else
+          run / f'{run.name}.json', record)
+    return work_dir
+
+
+def test_a_toy_run_is_marked_and_a_protocol_run_is_not(tmp_path, capsys):
+    published = Config.fromfile(MSRS_IR)
+    published.load_from = 'work_dirs/msrs/iter_48000.pth'
+    toy = Config.fromfile(MSRS_IR)
+    toy.merge_from_dict({'train_cfg.max_iters': 6,
+                         'train_dataloader.batch_size': 1,
+                         'train_dataloader.dataset.pipeline.3.crop_size':
+                         (64, 64)})
+    main(['--run', 'UNIV', 'msrs-ir', str(dumped_run(
+              tmp_path / 'full', published, {'mIoU': 75.0}, log=False)),
+          '--run', 'toy', 'msrs-ir', str(dumped_run(
+              tmp_path / 'toy', toy, {'mIoU': 3.0, 'step': 6}, log=True))])
+    out = capsys.readouterr().out
+    assert '| UNIV | 75.00 |' in out
+    assert '| toy | 3.00* |' in out
+    assert ('* toy, MSRS-IR: protocol differs: schedule 6 iterations '
+            '(published 48000 iterations), crop 64x64 (published 512x512), '
+            'batch per gpu 1 (published 2)') in out
+    assert '* UNIV' not in out

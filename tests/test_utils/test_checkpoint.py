@@ -5,6 +5,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from urllib.error import URLError
 
 import mmengine.runner.checkpoint as mmengine_checkpoint
 import numpy as np
@@ -220,3 +221,20 @@ def test_load_log_names_the_local_backend(tmp_path, capsys):
     CheckpointLoader.load_checkpoint(str(path), logger=None)
     logged = capsys.readouterr().out
     assert 'by local backend' in logged and 'point_safely' not in logged
+
+
+def test_offline_download_says_to_fetch_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setattr(torch.hub, 'get_dir', lambda: str(tmp_path / 'hub'))
+
+    def offline(url, destination):
+        raise URLError('[Errno -3] Temporary failure in name resolution')
+
+    monkeypatch.setattr(torch.hub, 'download_url_to_file', offline)
+    url = 'https://example.org/mae_vit-b.pth'
+    with pytest.raises(ConnectionError) as err:
+        CheckpointLoader.load_checkpoint(url)
+    message = str(err.value)
+    assert f'cannot download {url}' in message
+    assert 'download it on a connected machine' in message
+    assert 'init_cfg.checkpoint=PATH' in message
+    assert str(tmp_path / 'hub' / 'checkpoints' / 'mae_vit-b.pth') in message

@@ -28,13 +28,6 @@ def test_no_amp_gives_a_plain_optim_wrapper():
                            optimizer=dict(type='AdamW', lr=1e-3))
 
 
-def test_amp_switches_on_and_none_keeps_the_config():
-    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper')))
-    assert set_amp(cfg, True).optim_wrapper.type == 'AmpOptimWrapper'
-    assert set_amp(amp_config(), None).optim_wrapper == \
-        amp_config().optim_wrapper
-
-
 @pytest.fixture
 def logged(monkeypatch):
     """What univ_mm.utils.cli logs."""
@@ -42,6 +35,27 @@ def logged(monkeypatch):
     monkeypatch.setattr(cli, 'print_log',
                         lambda msg, **kwargs: lines.append(msg))
     return lines
+
+
+def test_amp_switches_on_and_none_keeps_the_config_on_a_gpu(monkeypatch,
+                                                            logged):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper')))
+    assert set_amp(cfg, True).optim_wrapper.type == 'AmpOptimWrapper'
+    assert set_amp(amp_config(), None).optim_wrapper == \
+        amp_config().optim_wrapper
+    assert not logged
+
+
+def test_without_a_gpu_the_config_amp_becomes_plain_and_is_logged(
+        monkeypatch, logged):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    wrapper = set_amp(amp_config(), None).optim_wrapper
+    assert wrapper == dict(type='OptimWrapper',
+                           optimizer=dict(type='AdamW', lr=1e-3))
+    assert len(logged) == 1 and 'no GPU' in logged[0]
+    assert set_amp(amp_config(), True).optim_wrapper.type == \
+        'AmpOptimWrapper'  # --amp still forces it
 
 
 def test_checkpoint_hook_is_replaced_by_the_safe_one(logged):

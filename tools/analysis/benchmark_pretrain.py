@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import torch
+from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
@@ -21,7 +22,11 @@ from mmengine.runner import Runner
 from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
 from univ_mm.utils import pipeline_benchmark
-from univ_mm.utils.cli import add_runner_arguments, load_config
+from univ_mm.utils.cli import (
+    add_runner_arguments,
+    load_config,
+    quiet_frozen_weight_warnings,
+)
 from univ_mm.utils.profiling import (
     count_flops,
     max_resident_bytes,
@@ -225,6 +230,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args)
     init_default_scope('univ_mm')
+    quiet_frozen_weight_warnings(cfg, MMLogger.get_current_instance())
     if args.pipeline:
         pipeline_benchmark.main(cfg, args, flops_per_pair(cfg))
         return

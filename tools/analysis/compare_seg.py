@@ -14,6 +14,13 @@ Each ``--run MODEL BENCHMARK PATH`` names one result; PATH is one of
   * a work dir: the newest of those files in it that holds the metric.
 Segmentation reads ``mIoU``; detection reads ``coco/bbox_mAP`` (as %).
 
+Each result is read with its protocol (schedule trained, crop, batch per
+GPU, evaluated split) from the config its run dumped
+(``<timestamp>/vis_data/config.py``). A result whose protocol differs from
+the published one's (the benchmark's config in :data:`PROTOCOL_CONFIGS`,
+which reproduces it), or is unknown, is marked ``*`` with a footnote
+saying how.
+
 Example:
     python tools/analysis/compare_seg.py \
         --run UNIV msrs-ir work_dirs/msrs-ir_univ \
@@ -24,8 +31,11 @@ Example:
 """
 import argparse
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+
+from mmengine.config import Config
 
 from univ_mm.utils.scalars import SCALARS, read_scalar_log
 
@@ -75,6 +85,113 @@ PUBLISHED = (
 )
 
 
+#: The config of each benchmark's published protocol: the configs reproduce
+#: the sources' protocols value for value (README, "Protocols").
+PROTOCOL_CONFIGS = {
+    'msrs-ir': 'seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py',
+    'msrs-rgb': 'seg/upernet_univ-vit-b_4xb2-48k_msrs-rgb-512x512.py',
+    'soda': 'seg/upernet_univ-vit-b_2xb4-14.4k_soda-512x512.py',
+    'mfnet-t': 'seg/upernet_univ-vit-b_2xb4-9.8k_mfnet-t-512x512.py',
+    'mfnet-rgb': 'seg/upernet_univ-vit-b_2xb4-9.8k_mfnet-rgb-512x512.py',
+    'scut-seg': 'seg/upernet_univ-vit-b_2xb4-16.8k_scut-seg-512x512.py',
+    'flir-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py',
+    'flir-aligned-rgb':
+    'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_flir-aligned-rgb-1024.py',
+    'm3fd-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_m3fd-ir-1024.py',
+    'm3fd-rgb': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_m3fd-rgb-1024.py',
+    'llvip-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-ir-1024.py',
+    'llvip-rgb':
+    'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-rgb-1024.py',
+}
+CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
+#: A checkpoint's name as MMEngine writes it, with what it was trained for.
+CHECKPOINT_NAME = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """What a result depends on besides the model."""
+
+    schedule: str
+    crop: str
+    batch_per_gpu: int
+    split: str
+
+    def differences(self, published: 'Protocol') -> list[str]:
+        """``'<field> <ours> (published <theirs>)'`` per differing field."""
+        return [f'{field.name.replace("_", " ")} {mine} (published {theirs})'
+                for field, mine, theirs in zip(
+                    fields(self), astuple(self), astuple(published),
+                    strict=True) if mine != theirs]
+
+
+def split_name(dataset: dict) -> str:
+    """The split a dataset config reads, e.g. 'test', 'ir_val', 'val+test'."""
+    if 'datasets' in dataset:  # ConcatDataset
+        return '+'.join(split_name(part) for part in dataset['datasets'])
+    return Path(dataset.get('ann_file') or
+                dataset['data_prefix']['img_path']).stem
+
+
+def protocol_of(cfg: Config, loop: str, trained: int | None = None
+                ) -> Protocol:
+    """The protocol of ``cfg``, evaluated by its ``loop`` ('val'/'test').
+
+    Args:
+        cfg (Config): A training config.
+        loop (str): Which dataloader scored the result.
+        trained (int, optional): Iterations (or epochs) trained. Defaults
+            to None: the config's.
+    """
+    train = cfg.train_cfg
+    unit = 'iterations' if 'max_iters' in train else 'epochs'
+    length = trained or train.get('max_iters') or train.get('max_epochs')
+    crops = [tuple(t['crop_size']) for t in
+             cfg.train_dataloader.dataset.get('pipeline', [])
+             if 'crop_size' in t]
+    return Protocol(f'{length} {unit}',
+                    'x'.join(map(str, crops[0])) if crops else 'none',
+                    cfg.train_dataloader.batch_size,
+                    split_name(cfg[f'{loop}_dataloader'].dataset))
+
+
+def published_protocol(benchmark: str) -> Protocol:
+    """The protocol of a benchmark's published numbers."""
+    return protocol_of(Config.fromfile(CONFIGS / PROTOCOL_CONFIGS[benchmark]),
+                       'test')
+
+
+def run_protocol(file: Path, record: dict) -> Protocol | None:
+    """The protocol of the result ``record`` of ``file``, from the config
+    its run dumped; None when there is none.
+
+    A training log (``vis_data/scalars.json``) scores on the val split at
+    the record's ``step``; a test JSON on the test split after the
+    iterations of ``load_from``'s ``iter_N.pth`` (or the config's).
+    """
+    run_dir = file.parent.parent if file.parent.name == 'vis_data' else \
+        file.parent
+    config = run_dir / 'vis_data' / 'config.py'
+    if not config.is_file():
+        return None
+    cfg = Config.fromfile(config)
+    if file.parent.name == 'vis_data':
+        return protocol_of(cfg, 'val', record.get('step'))
+    name = CHECKPOINT_NAME.search(str(cfg.get('load_from') or ''))
+    return protocol_of(cfg, 'test', name and int(name.group(1)))
+
+
+def protocol_note(file: Path, record: dict, benchmark: str) -> str | None:
+    """Why a result is not comparable with the published ones, or None."""
+    ours = run_protocol(file, record)
+    if ours is None:
+        return (f'protocol unknown: no vis_data/config.py of its run beside '
+                f'{file}')
+    differences = ours.differences(published_protocol(benchmark))
+    return 'protocol differs: ' + ', '.join(differences) if differences \
+        else None
+
+
 def records(path: Path) -> list[dict]:
     """The JSON objects of a file holding one object or JSON lines."""
     text = path.read_text()
@@ -100,6 +217,14 @@ def read_metric(path: Path, key: str) -> tuple[float, Path]:
 
     Returns:
         tuple[float, Path]: The value and the file it was read from.
+    """
+    record, file = read_record(path, key)
+    return float(record[key]), file
+
+
+def read_record(path: Path, key: str) -> tuple[dict, Path]:
+    """The last record holding ``key`` in ``path`` (a file or a work dir),
+    and the file it was read from.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
@@ -108,32 +233,39 @@ def read_metric(path: Path, key: str) -> tuple[float, Path]:
     if not path.exists():
         raise FileNotFoundError(f'{path} does not exist')
     for file in metric_files(path) if path.is_dir() else [path]:
-        found = [r[key] for r in records(file) if key in r]
+        found = [r for r in records(file) if key in r]
         if found:
-            return float(found[-1]), file
+            return found[-1], file
     raise ValueError(
         f'no {key} record in {path}. Pass the metrics JSON written by '
         'tools/test.py (WORK_DIR/<timestamp>/<timestamp>.json), a '
         'vis_data/scalars.json with validation records, or their work dir.')
 
 
-def read_runs(runs: list[list[str]]) -> tuple[dict, list[str]]:
+def read_runs(runs: list[list[str]]) -> tuple[dict, list[str], dict]:
     """Read every ``(model, benchmark, path)``.
 
     Returns:
-        tuple[dict, list[str]]: ``{model: {benchmark: percent}}`` in the
-        order given, and a line per run naming the file read.
+        tuple[dict, list[str], dict]: ``{model: {benchmark: percent}}`` in
+        the order given, a line per run naming the file read, and
+        ``{(model, benchmark): note}`` for the results whose protocol is
+        not the published one's (:func:`protocol_note`).
     """
-    table, sources = {}, []
+    table, sources, notes = {}, [], {}
     for model, benchmark, path in runs:
         key, scale, _ = METRICS[BENCHMARKS[benchmark].task]
-        value, file = read_metric(Path(path), key)
-        table.setdefault(model, {})[benchmark] = value * scale
+        record, file = read_record(Path(path), key)
+        table.setdefault(model, {})[benchmark] = float(record[key]) * scale
         sources.append(f'  {model}, {benchmark}: {file}')
-    for row in table.values():
+        note = protocol_note(file, record, benchmark)
+        if note:
+            notes[model, benchmark] = note
+    for model, row in table.items():
         if all(name in row for name in UNIP_SETS):
             row[UNIP_MEAN] = sum(row[name] for name in UNIP_SETS) / 3
-    return table, sources
+            if any((model, name) in notes for name in UNIP_SETS):
+                notes[model, UNIP_MEAN] = 'mean of results marked *'
+    return table, sources, notes
 
 
 def columns(task: str) -> list[tuple[str, str]]:
@@ -148,21 +280,28 @@ def markdown_row(cells: list[str]) -> str:
     return '| ' + ' | '.join(cells) + ' |'
 
 
-def results_table(task: str, ours: dict[str, dict[str, float]]) -> str:
-    """One task's table: our rows, then the published ones."""
+def results_table(task: str, ours: dict[str, dict[str, float]],
+                  notes: dict[tuple[str, str], str]) -> str:
+    """One task's table: our rows, then the published ones, then a
+    footnote per result marked ``*`` (its ``notes`` entry)."""
     cols = columns(task)
     lines = [METRICS[task][2], '',
              markdown_row(['model'] + [t for _, t in cols] + ['source']),
              markdown_row(['---'] * (len(cols) + 2))]
     for model, row in ours.items():
         lines.append(markdown_row(
-            [model] + [f'{row[k]:.2f}' if k in row else '' for k, _ in cols]
+            [model] + [f'{row[k]:.2f}{"*" * ((model, k) in notes)}'
+                       if k in row else '' for k, _ in cols]
             + ['this repository, files below']))
     for model, row, source in PUBLISHED:
         if any(k in row for k, _ in cols):
             lines.append(markdown_row(
                 [model] + [row.get(k, '') for k, _ in cols] + [source]))
-    return '\n'.join(lines)
+    titles = dict(cols)
+    marked = [f'* {model}, {titles[k]}: {notes[model, k]}'
+              for model, row in ours.items() for k in row
+              if (model, k) in notes]
+    return '\n'.join(lines + ([''] + marked if marked else []))
 
 
 def versus(model: dict[str, float], reference: dict[str, float]) -> dict:
@@ -222,7 +361,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     args = parse_args(argv)
-    table, sources = read_runs(args.run)
+    table, sources, notes = read_runs(args.run)
     for task in METRICS:
         keys = dict(columns(task))
         ours = {model: {k: v for k, v in row.items() if k in keys}
@@ -230,7 +369,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
         ours = {model: row for model, row in ours.items() if row}
         if not ours:
             continue
-        print(results_table(task, ours))
+        print(results_table(task, ours, notes))
         if args.reference in ours:
             print('\n' + versus_table(task, ours, args.reference))
         print()

@@ -25,6 +25,7 @@ import logging
 import pickle
 from collections.abc import Callable
 from pathlib import Path
+from urllib.error import URLError
 from urllib.parse import urlparse
 
 import mmengine.runner.checkpoint as mmengine_checkpoint
@@ -162,12 +163,24 @@ def download_checkpoint(url: str) -> Path:
 
     Returns:
         Path: The cached file (``<hub dir>/checkpoints/<file name>``).
+
+    Raises:
+        ConnectionError: The download failed (offline, say); the message
+            says how to use a copy fetched elsewhere.
     """
     path = Path(torch.hub.get_dir(), 'checkpoints',
                 Path(urlparse(url).path).name)
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
-        torch.hub.download_url_to_file(url, str(path))
+        try:
+            torch.hub.download_url_to_file(url, str(path))
+        except URLError as err:
+            raise ConnectionError(
+                f'cannot download {url} ({err.reason}). Without internet '
+                'access, download it on a connected machine (e.g. `wget '
+                f'{url}`), copy it here and pass its local path instead '
+                '(e.g. --cfg-options model.backbone.init_cfg.checkpoint='
+                f'PATH), or put it at {path}, which is read first.') from err
     return path
 
 

@@ -128,8 +128,9 @@ def set_amp(cfg: Config, enabled: bool | None) -> Config:
     Args:
         cfg (Config): A training config; its ``optim_wrapper`` changes.
         enabled (bool, optional): True for ``--amp``, False for
-            ``--no-amp`` (plain ``OptimWrapper``, e.g. on a CPU), None to
-            keep the config's choice.
+            ``--no-amp`` (plain ``OptimWrapper``), None to keep the
+            config's choice where a GPU is available; without one an
+            ``AmpOptimWrapper`` (GPU only) becomes the plain one, logged.
 
     Returns:
         Config: ``cfg``.
@@ -138,7 +139,12 @@ def set_amp(cfg: Config, enabled: bool | None) -> Config:
     if enabled:
         wrapper.type = 'AmpOptimWrapper'
         wrapper.setdefault('loss_scale', 'dynamic')
-    elif enabled is False and wrapper.type in AMP_WRAPPERS:
+    elif wrapper.type in AMP_WRAPPERS and (
+            enabled is False or not torch.cuda.is_available()):
+        if enabled is None:
+            print_log(f'no GPU: the config\'s {wrapper.type} needs one, '
+                      'training with a plain OptimWrapper (float32); --amp '
+                      'forces mixed precision', logger='current')
         wrapper.type = 'OptimWrapper'
         for option in AMP_ONLY_OPTIONS:
             wrapper.pop(option, None)

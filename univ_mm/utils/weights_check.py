@@ -1,6 +1,7 @@
-"""Refuse to evaluate a model that a checkpoint did not fill."""
+"""Refuse checkpoints of the wrong kind, or that did not fill the model."""
 import argparse
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -46,6 +47,82 @@ def weight_mismatches(expected: dict, state: dict) -> WeightMismatches:
                   and state[k].shape != v.shape])
 
 
+class CheckpointKindError(ValueError):
+    """A checkpoint is of another kind than the tool needs."""
+
+
+#: Where each kind of checkpoint comes from, by kind; see
+#: :func:`model_kind` for how a kind is told.
+CHECKPOINT_KINDS = {
+    'segmentor': 'work_dirs/<run>/iter_N.pth of tools/train.py with a '
+                 'configs/seg/ config',
+    'detector': 'work_dirs/<run>/iter_N.pth of tools/train.py with a '
+                'configs/det/ config',
+    'UNIV pre-training': 'work_dirs/<run>/iter_N.pth of tools/train.py with '
+                         'a configs/pretrain/ config',
+    'merged backbone export': 'univ_backbone_iter_N.pth of a pre-training '
+                              'run or tools/export_backbone.py; it '
+                              'initialises a backbone: pass it as '
+                              'model.backbone.init_cfg.checkpoint',
+}
+#: Top-level modules of an MMDet detector's heads.
+DETECTOR_HEADS = ('rpn_head', 'roi_head', 'bbox_head')
+
+
+def model_kind(names: Iterable[str]) -> str | None:
+    """The kind (a key of :data:`CHECKPOINT_KINDS`) of a model, from the
+    names of its state dict or the keys of its config; None if unknown.
+
+    A segmentor has a ``decode_head``, a detector one of
+    :data:`DETECTOR_HEADS`, UNIV pre-training a ``backbone`` and a
+    ``teacher``; a merged backbone export has the ViT's (or ConvMAE's)
+    names without prefix (``patch_embed...``).
+    """
+    tops = {re.sub(r'^module\.', '', name).split('.')[0] for name in names}
+    if 'decode_head' in tops:
+        return 'segmentor'
+    if tops.intersection(DETECTOR_HEADS):
+        return 'detector'
+    if {'backbone', 'teacher'} <= tops:
+        return 'UNIV pre-training'
+    if any(top.startswith('patch_embed') for top in tops):
+        return 'merged backbone export'
+    return None
+
+
+def _load_state_dict(checkpoint: str | Path) -> dict:
+    """The state dict of a checkpoint (a path or URL), without ``module.``."""
+    loaded = CheckpointLoader.load_checkpoint(str(checkpoint), 'cpu')
+    state = loaded.get('state_dict', loaded)
+    return {re.sub(r'^module\.', '', k): v for k, v in state.items()}
+
+
+def check_checkpoint_kind(checkpoint: str | Path, needed: str | None) -> None:
+    """Refuse ``checkpoint`` unless it is of the ``needed`` kind.
+
+    Call it before any loading: a model of another kind fails deep in
+    MMSeg's or MMEngine's loaders (a ``pos_embed`` assertion, a wall of
+    keys). A checkpoint of unknown kind passes (for
+    :func:`check_checkpoint_fills_model` to judge), and so does anything
+    when ``needed`` is None.
+
+    Args:
+        checkpoint (str | Path): The checkpoint (a path or URL).
+        needed (str, optional): A key of :data:`CHECKPOINT_KINDS`, e.g.
+            ``model_kind(cfg.model)``.
+
+    Raises:
+        CheckpointKindError: The checkpoint is of another known kind.
+    """
+    found = model_kind(_load_state_dict(checkpoint))
+    if None in (found, needed) or found == needed:
+        return
+    raise CheckpointKindError(
+        f'{checkpoint} is a {found} checkpoint ({CHECKPOINT_KINDS[found]}); '
+        f'this tool needs a {needed} checkpoint (e.g. '
+        f'{CHECKPOINT_KINDS[needed]}).')
+
+
 def _mismatches(model: nn.Module, state: dict) -> dict[str, list[str]]:
     found = weight_mismatches(model.state_dict(), state)
     return {'missing': sorted(found.missing),
@@ -73,8 +150,7 @@ def check_checkpoint_fills_model(model: nn.Module, checkpoint: str | Path,
         PartialCheckpointError: Keys are missing, unexpected or of another
             shape; the message names them.
     """
-    loaded = CheckpointLoader.load_checkpoint(str(checkpoint), 'cpu')
-    state = loaded.get('state_dict', loaded)
+    state = _load_state_dict(checkpoint)
     problems = {kind: keys for kind, keys in
                 _mismatches(model, state).items() if keys}
     if not problems:

@@ -23,6 +23,8 @@ class MFNetDataset(CheckedSegDataset):
         **kwargs: Arguments of :class:`CheckedSegDataset`.
     """
 
+    CONVERTER = ('mfnet.py', '/path/to/ir_seg_dataset')
+    ROOT_PER_MODALITY = True  # OUT/ir, OUT/rgb
     METAINFO = dict(
         classes=('unlabeled', 'car', 'person', 'bike', 'curve', 'car_stop',
                  'guardrail', 'color_cone', 'bump'),

@@ -21,6 +21,7 @@ class MSRSDataset(MFNetDataset):
             '.png', ``reduce_zero_label`` to False).
     """
 
+    CONVERTER = ('msrs.py', '/path/to/MSRS')
     METAINFO = dict(
         classes=('unlabelled', 'car', 'person', 'bike', 'curve', 'car stop',
                  'guardrail', 'colour cone', 'bump'),

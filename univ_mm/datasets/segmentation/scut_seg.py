@@ -21,6 +21,7 @@ class SCUTSegDataset(CheckedSegDataset):
             ``reduce_zero_label`` False.
     """
 
+    CONVERTER = ('scut_seg.py', '/path/to/SCUT-Seg')
     METAINFO = dict(
         classes=('background', 'road', 'person', 'rider', 'car', 'truck',
                  'fence', 'tree', 'bus', 'pole'),

@@ -23,6 +23,7 @@ class SODADataset(CheckedSegDataset):
             ``reduce_zero_label`` False.
     """
 
+    CONVERTER = ('soda.py', '/path/to/SODA')
     METAINFO = dict(
         classes=('background', 'person', 'building', 'tree', 'road', 'pole',
                  'grass', 'door', 'table', 'chair', 'car', 'bicycle', 'lamp',

@@ -22,7 +22,10 @@ from torch import Tensor, nn
 
 from univ_mm.utils.export import merge_lora_student
 
-from .vit_checkpoint_loading import read_checkpoint
+from .vit_checkpoint_loading import (
+    read_checkpoint,
+    require_backbone_checkpoint,
+)
 
 #: Checkpoint keys that hold the weights, in order of preference.
 WEIGHT_KEYS = ('student', 'model', 'state_dict')
@@ -77,6 +80,7 @@ def load_convmae_weights(model: nn.Module, path: str,
         KeyError: An encoder weight is missing (named), or the file holds
             unmerged LoRA weights outside a training checkpoint.
     """
+    require_backbone_checkpoint(path)
     own = model.state_dict()
     checkpoint = merge_lora_student(read_checkpoint(path), path, prefix,
                                     model)

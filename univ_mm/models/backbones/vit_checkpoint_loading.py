@@ -56,6 +56,21 @@ MISSING_HINTS = {
 }
 
 
+def require_backbone_checkpoint(path: str | Path) -> None:
+    """Raise ``FileNotFoundError`` saying how to get a backbone checkpoint
+    when the local file or folder ``path`` does not exist (URLs pass)."""
+    if '://' in str(path) or Path(path).expanduser().exists():
+        return
+    raise FileNotFoundError(
+        f'backbone checkpoint {path} (init_cfg.checkpoint) does not exist. '
+        'Make it from a UNIV pre-training run: every save writes '
+        'work_dirs/<run>/univ_backbone_iter_N.pth, and `python '
+        'tools/export_backbone.py CKPT OUT.pth` exports any training '
+        'checkpoint (`make demo` writes toy ViT-T ones to work_dirs/demo/); '
+        'link it to that path, or pass another with --cfg-options '
+        'model.backbone.init_cfg.checkpoint=PATH.')
+
+
 def read_checkpoint(path: str | Path) -> dict:
     """Load a checkpoint file, folder or URL without running its code.
 
@@ -274,6 +289,7 @@ def load_pretrained_vit(model: nn.Module, checkpoint: str | Path,
             several. Defaults to None (the only one).
     """
     source = str(checkpoint)
+    require_backbone_checkpoint(checkpoint)
     vit = convert_vit(merge_lora_student(read_checkpoint(checkpoint), source,
                                          prefix, model), source, prefix)
     state, unused = fit_to_model(vit, model, source)
