@@ -25,7 +25,10 @@ $(STAMP): setup.py requirements/*.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_REGISTRY) install -q -r requirements/torch.txt
 	$(PIP) install -q $(CONSTRAINTS) -r requirements/build.txt
-	MMCV_WITH_OPS=1 MAX_JOBS=$$(nproc) $(PIP) install -q \
+	# mmcv's ops: CPU only without an NVIDIA driver; with one, a driver
+	# check and a CUDA build from a cache of its own (never a CPU wheel)
+	mmcv_env=$$($(PY) tools/misc/check_cuda_setup.py) && \
+		env $$mmcv_env MAX_JOBS=$$(nproc) $(PIP) install -q \
 		--no-build-isolation $(CONSTRAINTS) -r requirements/mmcv.txt
 	$(PIP) install -q $(CONSTRAINTS) -r requirements/runtime.txt \
 		-r requirements/tests.txt

@@ -27,6 +27,10 @@ AMP_ONLY_OPTIONS = ('loss_scale', 'dtype', 'use_fsdp')
 #: teacher and the student's base weights under LoRA are frozen by design.
 FROZEN_UNIV_WARNING = re.compile(
     r'^(teacher|backbone)\.\S+ is skipped since its requires_grad=False$')
+#: cuBLAS's workspace setting that deterministic algorithms need on CUDA
+#: >= 10.2 (PyTorch's "Reproducibility" notes); without it the first cuBLAS
+#: matmul under ``torch.use_deterministic_algorithms(True)`` raises.
+CUBLAS_WORKSPACE = ('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,7 +102,26 @@ def load_config(args: argparse.Namespace) -> Config:
         cfg.merge_from_dict(args.cfg_options)
     default_dir = Path('work_dirs') / Path(args.config).stem
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or str(default_dir)
+    set_cublas_workspace(cfg)
     return cfg
+
+
+def set_cublas_workspace(cfg: Config) -> None:
+    """Set ``CUBLAS_WORKSPACE_CONFIG=:4096:8`` when ``cfg`` asks for
+    deterministic algorithms (``randomness=dict(deterministic=True)``) and
+    the variable is not set yet, and log it once.
+
+    MMEngine then calls ``torch.use_deterministic_algorithms(True)``, under
+    which cuBLAS raises at its first matmul unless the variable was set
+    before that matmul (here: before the runner is built).
+    """
+    randomness = cfg.get('randomness') or {}
+    name, value = CUBLAS_WORKSPACE
+    if not randomness.get('deterministic') or name in os.environ:
+        return
+    os.environ[name] = value
+    print_log(f'randomness.deterministic=True: set {name}={value} (cuBLAS '
+              'needs it for deterministic matmuls)', logger='current')
 
 
 def init_distributed_on_cpu(cfg: Config) -> None:

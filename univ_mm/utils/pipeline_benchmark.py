@@ -15,6 +15,7 @@ to-tensor and normalisation, all on the CPU.
 import copy
 import io
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -53,12 +54,48 @@ from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
 )
 from univ_mm.registry import DATASETS, TRANSFORMS
 from univ_mm.utils.profiling import median_seconds
-from univ_mm.utils.textured_pairs import SOURCE, write_textured_pairs
+from univ_mm.utils.textured_pairs import (
+    SOURCE,
+    pink_noise,
+    write_textured_pairs,
+)
 
 STAGES = ('read', 'decode', 'crop/resize', 'flip', 'pack')
 DEVICE_CPU_PART = 'ours, device decode (CPU part)'
 EXACT_JPEG = 'ours, fast_jpeg=False'
 Stage = Callable[[object], object]
+#: Generated pair kinds: ``textured_pairs``' 1/f noise at quality 90 (about
+#: 115 / 60 KB per 640x512 RGB / IR image, the smooth spectrum of natural
+#: photographs), and a high-entropy stress case: flatter noise with strong
+#: grain at quality 92 (about 245 / 200 KB), where Huffman decoding weighs
+#: more.
+TEXTURES = ('smooth', 'high-entropy')
+
+
+def write_high_entropy_pairs(data_root: str, num_pairs: int,
+                             shape: tuple[int, int] = (512, 640),
+                             seed: int = 0) -> list[dict]:
+    """Write high-entropy JPEG pairs (quality 92) in the layout of
+    :func:`~univ_mm.utils.textured_pairs.write_textured_pairs`.
+
+    Returns:
+        list[dict]: ``dict(rgb_path, ir_path)`` per pair.
+    """
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for index in range(num_pairs):
+        images = {
+            'rgb_path': pink_noise(rng, shape, 3, exponent=0.6, grain=8.0),
+            'ir_path': np.repeat(pink_noise(rng, shape, 1, exponent=0.8,
+                                            grain=5.6), 3, axis=-1)}
+        pair = {}
+        for key, folder in (('rgb_path', 'vi_images'), ('ir_path', 'images')):
+            path = f'{data_root}/{SOURCE}/{folder}/training/{index:06d}.jpg'
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            Image.fromarray(images[key]).save(path, quality=92)
+            pair[key] = path
+        pairs.append(pair)
+    return pairs
 
 
 def release_style_stages(size: int, side_range: Sequence[float] = (0.4, 1.0)
@@ -345,15 +382,19 @@ def device_decode_rate(pipeline: list[dict], items: list[dict],
 
 
 def loader_rate(dataloader_cfg: dict, workers: int, batches: int) -> float:
-    """Pairs/s a dataloader with ``workers`` processes delivers, after its
-    first batch (workers started)."""
+    """Pairs/s a dataloader with ``workers`` processes delivers in steady
+    state: timed over ``batches`` after ``2 x workers`` warm-up batches
+    (the workers started and their prefetch queue, 2 batches each, filled
+    once); time ``batches >= 5 x workers`` so that batches prepared during
+    the warm-up weigh little."""
     from mmengine.runner import Runner
     loader = Runner.build_dataloader(
         dict(dataloader_cfg, num_workers=workers, pin_memory=False,
              persistent_workers=workers > 0,
              sampler=dict(type='InfiniteSampler', shuffle=True)), seed=0)
     iterator = iter(loader)
-    next(iterator)
+    for _ in range(max(1, 2 * workers)):
+        next(iterator)
     begin = time.perf_counter()
     for _ in range(batches):
         next(iterator)
@@ -419,11 +460,18 @@ def add_arguments(parser) -> None:
     group.add_argument('--data-root', help='pairs to read (MVIP layout, '
                        'the config\'s dataset); default: generated '
                        'textured 640x512 JPEG pairs')
+    group.add_argument('--textures', nargs='+', choices=TEXTURES,
+                       default=list(TEXTURES),
+                       help='kinds of generated pairs, each timed in turn '
+                       '(without --data-root): smooth 1/f noise at JPEG '
+                       'quality 90, high-entropy noise at quality 92')
     group.add_argument('--pairs', type=int, default=48,
                        help='pairs per round')
     group.add_argument('--workers', type=int, nargs='*', default=[2],
                        help='dataloader worker counts to time')
-    group.add_argument('--worker-batches', type=int, default=10)
+    group.add_argument('--worker-batches', type=int, default=10,
+                       help='batches timed per worker count, after 2 x '
+                       'workers warm-up batches; use >= 5 x workers')
     group.add_argument('--tflops', type=float, default=445.0,
                        help='GPU rate for the step estimate (default: 45 %% '
                        'of an H200\'s 989 dense bf16 TFLOP/s)')
@@ -449,43 +497,80 @@ def run(cfg, args, flops_per_pair: float) -> dict:
         flops_per_pair (float): FLOPs of one training step per pair.
 
     Returns:
-        dict: Rates in pairs/s, stage times in seconds, PSNR in dB.
+        dict: Rates in pairs/s, stage times in seconds, PSNR in dB, of
+        ``--data-root`` or of the first of ``--textures``; with several
+        textures, ``textures`` holds the figures of each.
     """
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.data_root:
-            write_textured_pairs(tmp, args.pairs)
-        dataset_cfg = dataset_config(cfg, args.data_root, tmp)
-        dataset = DATASETS.build(dict(dataset_cfg, pipeline=[]))
-        items = [dataset.get_data_info(i)
-                 for i in range(min(args.pairs, len(dataset)))]
-        pipeline = cfg.train_dataloader.dataset.pipeline
-        jpeg = is_jpeg(fileio.get(items[0]['rgb_path']))
-        set_seeds(cfg.get('randomness', {}).get('seed') or 0)
-        result = single_thread_rates(pipeline, items, args.repeats, jpeg)
-        transforms = [TRANSFORMS.build(t) for t in pipeline]
-        result['psnr'] = fidelity(
-            find_transform(transforms, PairedRandomResizedCrop), items,
-            find_transform(transforms, LoadPairedImages).fast_jpeg)
-        result['cache'] = cache_rates(pipeline, items, args.repeats)
-        result['device_decode'] = device_decode_rate(
-            pipeline, items, args.device, cfg.train_dataloader.batch_size,
-            args.repeats) if jpeg else None
-        result['workers'] = {
-            n: loader_rate(dict(cfg.train_dataloader, dataset=dataset_cfg),
-                           n, args.worker_batches) for n in args.workers}
-        shape = image_size(EncodedImage(fileio.get(items[0]['rgb_path']),
-                                        items[0]['rgb_path'], False))
+    if args.data_root:
+        return run_on(cfg, args, flops_per_pair, args.data_root)
+    results = {}
+    for texture in dict.fromkeys(args.textures):
+        with tempfile.TemporaryDirectory() as tmp:
+            writer = (write_textured_pairs if texture == 'smooth' else
+                      write_high_entropy_pairs)
+            writer(tmp, args.pairs)
+            results[texture] = run_on(cfg, args, flops_per_pair, tmp)
+            results[texture]['texture'] = texture
+    first = dict(results[next(iter(results))])
+    if len(results) > 1:
+        first['textures'] = results
+    return first
+
+
+def run_on(cfg, args, flops_per_pair: float, data_root: str) -> dict:
+    """The figures of :func:`run` for the pairs of ``data_root``
+    (``--data-root``, or generated pairs)."""
+    dataset_cfg = dataset_config(cfg, args.data_root, data_root)
+    dataset = DATASETS.build(dict(dataset_cfg, pipeline=[]))
+    items = [dataset.get_data_info(i)
+             for i in range(min(args.pairs, len(dataset)))]
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    jpeg = is_jpeg(fileio.get(items[0]['rgb_path']))
+    set_seeds(cfg.get('randomness', {}).get('seed') or 0)
+    result = single_thread_rates(pipeline, items, args.repeats, jpeg)
+    transforms = [TRANSFORMS.build(t) for t in pipeline]
+    result['psnr'] = fidelity(
+        find_transform(transforms, PairedRandomResizedCrop), items,
+        find_transform(transforms, LoadPairedImages).fast_jpeg)
+    result['cache'] = cache_rates(pipeline, items, args.repeats)
+    result['device_decode'] = device_decode_rate(
+        pipeline, items, args.device, cfg.train_dataloader.batch_size,
+        args.repeats) if jpeg else None
+    result['workers'] = {
+        n: loader_rate(dict(cfg.train_dataloader, dataset=dataset_cfg),
+                       n, args.worker_batches) for n in args.workers}
+    shape = image_size(EncodedImage(fileio.get(items[0]['rgb_path']),
+                                    items[0]['rgb_path'], False))
+    kilobytes = statistics.mean(
+        len(fileio.get(item[key])) for item in items
+        for key in ('rgb_path', 'ir_path')) / 1024
     gpu = args.tflops * 1e12 / flops_per_pair
     result.update(pairs=len(items), shape=shape, rounds=args.repeats,
-                  device=args.device,
+                  device=args.device, kb_per_image=kilobytes,
                   tflops=args.tflops, gflop_per_pair=flops_per_pair / 1e9,
                   gpu_pairs_per_s=gpu)
     return result
 
 
+def full_report(result: dict) -> str:
+    """:func:`report` of each texture, then the speed-ups side by side."""
+    textures = result.get('textures')
+    if not textures:
+        return report(result)
+    sections = [f'=== {name} pairs ({figures["kb_per_image"]:.0f} KB per '
+                f'image on average) ===\n{report(figures)}'
+                for name, figures in textures.items()]
+    ratios = ', '.join(
+        f"{name} {f['rates']['ours'] / f['rates']['release-style']:.2f}x "
+        f"(within-round {f['paired_speed_up']:.2f}x)"
+        for name, f in textures.items())
+    return '\n'.join([*sections, f'speed-up over release-style per core: '
+                                 f'{ratios}'])
+
+
 def main(cfg, args, flops_per_pair: float) -> None:
     """Run the pipeline mode, print its report and write ``args.out``."""
     result = run(cfg, args, flops_per_pair)
-    print(report(result))
+    print(full_report(result))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2))

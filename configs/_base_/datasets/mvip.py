@@ -28,6 +28,9 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     pin_memory=True,
+    # every batch full: a short last batch (e.g. 14 pairs) would make
+    # torch.compile recompile, and it trains on fewer pairs per step
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(

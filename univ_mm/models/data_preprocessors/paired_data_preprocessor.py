@@ -26,14 +26,17 @@ class PairedDataPreprocessor(BaseDataPreprocessor):
     broadcast to as many channels as ``ir_mean`` has (3 identical channels
     by default), so the pipeline can crop and resize IR as one channel.
 
-    With ``decode_on_device=True`` the pipeline ends in
-    ``LoadPairedImages(decode='device')``'s JPEG bytes instead: they are
-    decoded here on the model's device by
-    :func:`torchvision.io.decode_jpeg` (nvJPEG on a GPU; RGB, and IR as
-    luminance), the box ``crop_bbox`` of each sample's metainfo is
-    resampled to its ``img_shape`` with
-    :func:`torchvision.ops.roi_align` (bilinear, pixel centres aligned:
-    the sampling of the CPU pipeline) and flipped by ``flip_direction``.
+    With ``decode_on_device=True`` a batch may instead hold the JPEG bytes
+    of ``LoadPairedImages(decode='device')``: they are decoded here on the
+    model's device by :func:`torchvision.io.decode_jpeg` (nvJPEG on a GPU;
+    RGB, and IR as luminance), the box ``crop_bbox`` of each sample's
+    metainfo is resampled to its ``img_shape`` with
+    :func:`torchvision.ops.roi_align` (bilinear, pixel centres aligned: the
+    sampling of the CPU pipeline; one call per group of images of one size)
+    and flipped by ``flip_direction``. The choice is made per batch: a
+    batch of decoded tensors (e.g. the validation pipeline's, which
+    decodes on the CPU) is only normalised, so training can decode on the
+    device while validation does not.
 
     Args:
         rgb_mean (Sequence[float]): Per-channel RGB mean, RGB order.
@@ -46,8 +49,10 @@ class PairedDataPreprocessor(BaseDataPreprocessor):
             Defaults to True.
         non_blocking (bool): Asynchronous host-to-device copies.
             Defaults to False.
-        decode_on_device (bool): Decode, crop and flip JPEG bytes here.
-            Defaults to False.
+        decode_on_device (bool): Decode, crop and flip batches of JPEG
+            bytes here (batches of images are only normalised); without
+            it a batch of bytes is an error naming the switch. Defaults to
+            False.
     """
 
     def __init__(self,
@@ -75,25 +80,38 @@ class PairedDataPreprocessor(BaseDataPreprocessor):
             images = images.flip(1)
         return (images - mean) / std
 
-    def _decode(self, encoded: list[bytes], samples: list,
+    def _decode(self, encoded: Sequence[bytes], samples: Sequence | None,
                 grayscale: bool) -> Tensor:
         """Decode JPEG bytes, resample each sample's box, flip: ``[B, C,
         h, w]`` float (C is 1 for ``grayscale``, else 3 in RGB order)."""
-        if not isinstance(encoded[0], bytes) or samples is None:
-            raise TypeError(
-                'PairedDataPreprocessor(decode_on_device=True) needs the '
-                "JPEG bytes and metainfo of LoadPairedImages(decode='device')"
-                f', got {type(encoded[0]).__name__} inputs; set decode='
-                "'device' in the pipeline or decode_on_device=False.")
+        if samples is None or any(
+                key not in sample.metainfo_keys() for sample in samples
+                for key in ('crop_bbox', 'img_shape')):
+            raise KeyError(
+                'PairedDataPreprocessor: decoding JPEG bytes needs each '
+                "data sample's crop_bbox and img_shape metainfo; end the "
+                "pipeline in PairedRandomResizedCrop and PackPairedInputs "
+                "after LoadPairedImages(decode='device').")
+        out_shapes = {tuple(sample.img_shape) for sample in samples}
+        if len(out_shapes) > 1:
+            raise ValueError(
+                'PairedDataPreprocessor: the crops of one batch must share '
+                f'their img_shape, got {sorted(out_shapes)}; give '
+                'PairedRandomResizedCrop one scale.')
         mode = ImageReadMode.GRAY if grayscale else ImageReadMode.RGB
         images = decode_jpeg(
             [torch.frombuffer(bytearray(data), dtype=torch.uint8)
              for data in encoded], mode=mode, device=self._device)
-        return torch.cat([
-            flip_image(resample_box(image, sample.crop_bbox,
-                                    sample.img_shape),
-                       sample.get('flip_direction'))
-            for image, sample in zip(images, samples, strict=True)])
+        crops = resample_boxes(images, [s.crop_bbox for s in samples],
+                               out_shapes.pop(), self._to_device)
+        return flip_batch(crops, [s.get('flip_direction') for s in samples])
+
+    def _to_device(self, tensor: Tensor) -> Tensor:
+        """A small CPU tensor on the device: one asynchronous copy from
+        pinned memory on a GPU."""
+        if self._device.type == 'cuda':
+            return tensor.pin_memory().to(self._device, non_blocking=True)
+        return tensor.to(self._device)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Return ``dict(inputs=dict(rgb=..., ir=...), data_samples=...)``.
@@ -102,32 +120,91 @@ class PairedDataPreprocessor(BaseDataPreprocessor):
         """
         inputs, samples = data['inputs'], data.get('data_samples')
         rgb, ir = inputs['rgb'], inputs['ir']
-        if self.decode_on_device:
-            rgb = self._decode(rgb, samples, grayscale=False)
-            ir = self._decode(ir, samples, grayscale=True)
-        elif isinstance(rgb, (list, tuple)) and isinstance(rgb[0], bytes):
+        encoded = is_encoded(rgb)
+        if encoded != is_encoded(ir):
+            raise TypeError(
+                'PairedDataPreprocessor: the rgb and ir inputs of a batch '
+                'must both be JPEG bytes or both images; check the '
+                'pipeline.')
+        if encoded and not self.decode_on_device:
             raise TypeError(
                 "The pipeline left JPEG bytes (LoadPairedImages(decode="
                 "'device')): set model.data_preprocessor.decode_on_device="
                 "True, or decode='crop' in the pipeline.")
+        if encoded:
+            rgb = self._decode(rgb, samples, grayscale=False)
+            ir = self._decode(ir, samples, grayscale=True)
         return dict(
             inputs=dict(
                 rgb=self._normalise(rgb, self.rgb_mean, self.rgb_std,
-                                    bgr=not self.decode_on_device),
+                                    bgr=not encoded),
                 ir=self._normalise(ir, self.ir_mean, self.ir_std)),
             data_samples=self.cast_data(samples))
 
 
-def resample_box(image: Tensor, box: Sequence[int],
-                 out_shape: Sequence[int]) -> Tensor:
-    """Bilinear resampling of ``box`` (``x1, y1, x2, y2``) of a ``[C, H,
-    W]`` image to ``out_shape`` (``h, w``): ``[1, C, h, w]`` float, output
-    pixel centres spread evenly over the box (as the CPU pipeline's
-    :func:`univ_mm.datasets.transforms.decoding.resample_box`)."""
-    boxes = torch.tensor([list(box)], dtype=torch.float32,
-                         device=image.device)
-    return roi_align(image[None].float(), [boxes], tuple(out_shape),
-                     sampling_ratio=1, aligned=True)
+def is_encoded(images) -> bool:
+    """Whether a batch holds encoded bytes (a list of ``bytes``) rather
+    than images."""
+    return isinstance(images, (list, tuple)) and bool(images) and isinstance(
+        images[0], (bytes, bytearray, memoryview))
+
+
+def resample_boxes(images: Sequence[Tensor], boxes: Sequence[Sequence[int]],
+                   out_shape: Sequence[int],
+                   to_device=lambda tensor: tensor) -> Tensor:
+    """Bilinear resampling of one box (``x1, y1, x2, y2``) of each ``[C, H,
+    W]`` image to ``out_shape`` (``h, w``), output pixel centres spread
+    evenly over the box (as the CPU pipeline's
+    :func:`univ_mm.datasets.transforms.decoding.resample_box`).
+
+    The boxes travel to the images' device as one tensor; images of one
+    size are stacked and resampled by one :func:`roi_align` call.
+
+    Args:
+        images (Sequence[Tensor]): ``[C, H, W]`` images on one device.
+        boxes (Sequence[Sequence[int]]): One box per image, full-size
+            pixels.
+        out_shape (Sequence[int]): ``(h, w)``.
+        to_device (Callable): Moves a CPU tensor to the images' device.
+            Defaults to the identity (CPU images).
+
+    Returns:
+        Tensor: ``[B, C, h, w]`` float, in the order of ``images``.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for index, image in enumerate(images):
+        groups.setdefault(tuple(image.shape), []).append(index)
+    order = [i for indices in groups.values() for i in indices]
+    # roi_align rows (k, x1, y1, x2, y2), k the position in the group
+    rows = torch.tensor(
+        [[k, *boxes[i]] for indices in groups.values()
+         for k, i in enumerate(indices)], dtype=torch.float32)
+    if len(groups) > 1:  # the inverse permutation, to restore the order
+        inverse = torch.empty(len(order), dtype=torch.long)
+        inverse[torch.tensor(order)] = torch.arange(len(order))
+        rows = torch.cat([rows, inverse[:, None].float()], dim=1)
+    rows = to_device(rows)
+    crops, start = [], 0
+    for indices in groups.values():
+        stop = start + len(indices)
+        crops.append(roi_align(
+            torch.stack([images[i] for i in indices]).float(),
+            rows[start:stop, :5], tuple(out_shape), sampling_ratio=1,
+            aligned=True))
+        start = stop
+    if len(groups) == 1:
+        return crops[0]
+    return torch.cat(crops)[rows[:, 5].long()]
+
+
+def flip_batch(images: Tensor, directions: Sequence[str | None]) -> Tensor:
+    """Flip each image of a ``[B, C, H, W]`` batch by its direction
+    (``None``: no flip), one indexing per direction present."""
+    for direction in set(directions) - {None}:
+        indices = [i for i, d in enumerate(directions) if d == direction]
+        index = torch.tensor(indices, device=images.device)
+        images[index] = flip_image(images[index], direction)
+    return images
 
 
 def flip_image(images: Tensor, direction: str | None) -> Tensor:
