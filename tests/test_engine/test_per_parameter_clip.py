@@ -1,4 +1,5 @@
 """Per-parameter gradient clipping against a hand computation."""
+import pytest
 import torch
 from mmengine.logging import MessageHub
 
@@ -72,3 +73,24 @@ def test_amp_wrapper_clips_the_unscaled_gradients(monkeypatch):
                   dict(type='per_parameter', max_norm=3.0))
     torch.testing.assert_close(params[0].data, -CLIPPED_LARGE)
     torch.testing.assert_close(params[1].data, -SMALL)
+
+
+def test_foreach_clip_equals_the_per_tensor_rule():
+    """Many gradients of several shapes and dtypes, some above the limit:
+    the same factors as ``min(1, max_norm / (norm + eps))`` tensor by
+    tensor."""
+    torch.manual_seed(0)
+    params = [torch.nn.Parameter(torch.zeros(shape, dtype=dtype))
+              for shape in [(3, ), (4, 5), (2, 3, 4)] * 4
+              for dtype in (torch.float32, torch.float64)]
+    for i, param in enumerate(params):
+        param.grad = torch.randn_like(param) * (i % 5)
+    expected = []
+    for param in params:
+        norm = torch.linalg.vector_norm(param.grad)
+        expected.append(param.grad * (3.0 / (norm + 1e-6)).clamp(max=1.0))
+    largest = max(torch.linalg.vector_norm(p.grad).item() for p in params)
+    assert clip_grad_per_parameter_(params, max_norm=3.0).item() == \
+        pytest.approx(largest)
+    for param, grad in zip(params, expected, strict=True):
+        torch.testing.assert_close(param.grad, grad, rtol=1e-6, atol=0)

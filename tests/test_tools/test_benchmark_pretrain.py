@@ -98,3 +98,23 @@ def test_pipeline_mode_runs(tmp_path):
         'read', 'decode', 'crop/resize', 'flip', 'pack'}
     assert figures['pairs'] == 3 and figures['shape'] == [512, 640]
     assert figures['gflop_per_pair'] > 0 and figures['paired_speed_up'] > 0
+
+
+def test_cost_model_prints_a_labelled_projection(tmp_path):
+    """--cost-model records one fp16 step on fake tensors (nothing runs)."""
+    out = tmp_path / 'cost.json'
+    result = subprocess.run([
+        sys.executable, 'tools/analysis/benchmark_pretrain.py',
+        'configs/pretrain/univ_vit-b_mvip.py', '--cost-model',
+        '--batch-size', '2', '--out', str(out), '--cfg-options',
+        'model.backbone.arch=deit-t', 'model.teacher.arch=deit-t',
+        'optim_wrapper.constructor=MergedGroupsOptimWrapperConstructor'],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith('PROJECTION')
+    for name in ('H100 SXM: 989.4 TFLOP/s', 'H200', 'autocast torch.float16',
+                 '1 optimizer groups', 'gemm', 'attention', 'elementwise',
+                 'copy/cast', 'reduction/norm', 'optimizer'):
+        assert name in result.stdout
+    totals = json.loads(out.read_text())
+    assert totals['total']['flops'] > 0 and totals['optimizer']['kernels'] < 40

@@ -21,7 +21,7 @@ from mmengine.runner import Runner
 
 from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
-from univ_mm.utils import pipeline_benchmark
+from univ_mm.utils import cost_model, pipeline_benchmark
 from univ_mm.utils.cli import (
     add_runner_arguments,
     load_config,
@@ -57,6 +57,10 @@ def parse_args() -> argparse.Namespace:
                         help='size of the generated pairs (default: '
                         'FLIR/KAIST-like 512x640)')
     parser.add_argument('--out', type=Path, help='also write JSON here')
+    parser.add_argument('--cost-model', action='store_true',
+                        help='record the op list of one step on fake '
+                        'tensors (nothing runs) and print a roofline '
+                        'PROJECTION for named GPUs')
     pipeline_benchmark.add_arguments(parser)
     add_runner_arguments(parser)
     return parser.parse_args()
@@ -66,13 +70,18 @@ def build(cfg, device: torch.device):
     """The model (no checkpoint is loaded) and its optimizer wrapper."""
     model = MODELS.build(cfg.model).to(device)
     model.train()
+    return model, build_optimizer(cfg, model, device)
+
+
+def build_optimizer(cfg, model, device: torch.device):
+    """The config's optimizer wrapper; on CPU without MMEngine's AMP."""
     optim_cfg = cfg.optim_wrapper
     if device.type == 'cpu' and optim_cfg.type.endswith('AmpOptimWrapper'):
         optim_cfg = dict(optim_cfg, type=optim_cfg.type.replace(
             'AmpOptimWrapper', 'OptimWrapper'))
         for key in ('dtype', 'loss_scale'):
             optim_cfg.pop(key, None)
-    return model, build_optim_wrapper(model, optim_cfg)
+    return build_optim_wrapper(model, optim_cfg)
 
 
 def fake_batch(model, batch: int, size: int) -> dict:
@@ -192,6 +201,31 @@ def measure(cfg, args: argparse.Namespace) -> dict:
     return result
 
 
+def project(cfg, args: argparse.Namespace) -> tuple[str, dict]:
+    """The cost model of one training step: report text and totals."""
+    batch = args.batch_size or cfg.train_dataloader.batch_size
+    size = cfg.model.backbone.img_size
+    dtype = getattr(torch, cfg.optim_wrapper.get('dtype') or 'float16') \
+        if cfg.optim_wrapper.type.endswith('AmpOptimWrapper') else None
+    model = MODELS.build(cfg.model).train()
+    mode = cost_model.FakeTensorMode()
+    cost_model.fake_module_(model, mode)
+    with mode, cost_model.gpu_dispatch_defaults():
+        optim_wrapper = build_optimizer(cfg, model, torch.device('cpu'))
+        cost_model.gpu_optimizer_defaults_(optim_wrapper.optimizer)
+        rgb, ir = (torch.randn(batch, 3, size, size) for _ in range(2))
+        recorder = cost_model.record(cost_model.univ_step(
+            model, optim_wrapper, rgb, ir, dtype))
+        cost_model.drop_host_ops(recorder, cost_model.host_step_counters(
+            optim_wrapper.optimizer))
+    note = (f'{cfg.model.backbone.type} {cfg.model.backbone.get("arch")}, '
+            f'{batch} pairs, {size} px, autocast {dtype} (CPU autocast on '
+            f'fake CPU tensors: fake CUDA cannot autocast without a GPU), '
+            f'{len(optim_wrapper.optimizer.param_groups)} optimizer groups')
+    totals = cost_model.summarise(recorder.ops)
+    return cost_model.format_report(recorder, batch, note), totals
+
+
 def report(result: dict) -> str:
     """The table and the ratios the targets are stated in."""
     floor = result['teacher'] + result['student']
@@ -233,6 +267,12 @@ def main() -> None:
     quiet_frozen_weight_warnings(cfg, MMLogger.get_current_instance())
     if args.pipeline:
         pipeline_benchmark.main(cfg, args, flops_per_pair(cfg))
+        return
+    if args.cost_model:
+        text, totals = project(cfg, args)
+        print(text)
+        if args.out:
+            args.out.write_text(json.dumps(totals, indent=2))
         return
     with tempfile.TemporaryDirectory() as tmp:
         if args.synthetic:

@@ -1,4 +1,8 @@
 from .layer_decay_constructor import LayerDecayOptimWrapperConstructor
+from .merged_groups_constructor import (
+    MergedGroupsOptimWrapperConstructor,
+    merge_param_groups,
+)
 from .per_parameter_clip import (
     PerParameterClipAmpOptimWrapper,
     PerParameterClipOptimWrapper,
@@ -6,5 +10,6 @@ from .per_parameter_clip import (
 )
 
 __all__ = ['LayerDecayOptimWrapperConstructor',
+           'MergedGroupsOptimWrapperConstructor', 'merge_param_groups',
            'PerParameterClipAmpOptimWrapper', 'PerParameterClipOptimWrapper',
            'clip_grad_per_parameter_']

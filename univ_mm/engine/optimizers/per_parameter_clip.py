@@ -20,6 +20,12 @@ def clip_grad_per_parameter_(parameters: Iterable[torch.nn.Parameter],
                              max_norm: float, eps: float = 1e-6) -> Tensor:
     """Scale each gradient by ``min(1, max_norm / (norm + eps))`` in place.
 
+    The norms come from one ``torch._foreach_norm`` per device and dtype and
+    the factors from one vectorised expression; the scaling is one
+    ``_foreach_mul_`` by the factors as 0-d tensors (no host sync; CUDA
+    runs it tensor by tensor, as the factors' shapes differ from the
+    gradients').
+
     Args:
         parameters (Iterable[Parameter]): Parameters with gradients.
         max_norm (float): Largest L2 norm a parameter's gradient keeps.
@@ -29,13 +35,17 @@ def clip_grad_per_parameter_(parameters: Iterable[torch.nn.Parameter],
     Returns:
         Tensor: The largest per-parameter norm before clipping.
     """
-    norms = []
+    groups: dict[tuple, list[Tensor]] = {}
     for param in parameters:
         grad = param.grad.detach()
-        norm = torch.linalg.vector_norm(grad)
-        grad.mul_((max_norm / (norm + eps)).clamp(max=1.0))
-        norms.append(norm)
-    return torch.stack(norms).max()
+        groups.setdefault((grad.device, grad.dtype), []).append(grad)
+    largest = []
+    for grads in groups.values():
+        norms = torch.stack(torch._foreach_norm(grads))
+        factors = (max_norm / (norms + eps)).clamp(max=1.0)
+        torch._foreach_mul_(grads, list(factors.unbind()))
+        largest.append(norms.max().float())
+    return torch.stack([n.to(largest[0].device) for n in largest]).max()
 
 
 class PerParameterClipMixin:

@@ -12,6 +12,8 @@ from peft import LoraConfig, inject_adapter_in_model
 from peft.tuners.tuners_utils import BaseTunerLayer
 from torch import Tensor, nn
 
+from .lora_layers import register_fused_layers
+
 
 class RecordingAttention:
     """Scaled dot-product attention that can return its softmax weights.
@@ -61,6 +63,9 @@ class LoRABackboneMixin:
 
     #: The ``nn.ModuleList`` attributes holding the repeated blocks.
     block_lists: tuple[str, ...]
+    #: Build the LoRA layers of :mod:`.lora_layers` (PEFT's, with a forward
+    #: that moves fewer bytes under autocast); False builds PEFT's own.
+    fused_lora: bool = True
 
     def _set_up_distillation(self, last_attention: nn.Module,
                              lora_cfg: dict | None,
@@ -94,8 +99,11 @@ class LoRABackboneMixin:
 
     def _inject_lora(self, lora_cfg: dict) -> None:
         """Wrap ``lora_cfg['target_modules']``; only LoRA weights train."""
+        config = LoraConfig(**lora_cfg)
+        if self.fused_lora:
+            register_fused_layers(config)
         try:
-            inject_adapter_in_model(LoraConfig(**lora_cfg), self)
+            inject_adapter_in_model(config, self)
         except ValueError as err:
             names = [n for n, m in self.named_modules()
                      if isinstance(m, (nn.Linear, nn.Conv2d))][:4]

@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from univ_mm.evaluation.pseudo_pair_statistics import pseudo_pair_statistics
+from univ_mm.models.losses.pccl_loss import weighted
 from univ_mm.registry import MODELS
 
 
@@ -56,12 +57,16 @@ class PCCLHead(BaseModule):
             (beta-weighted), ``positives_per_row`` and ``empty_row_ratio``
             (see :func:`pseudo_pair_statistics`).
         """
-        pairs = self.loss_module.pseudo_pairs(teacher_attn, teacher_tokens)
+        loss = self.loss_module
+        pairs = loss.pseudo_pairs(teacher_attn, teacher_tokens)
+        teacher_unit = loss.unit_tokens(teacher_tokens)  # shared by both
         losses = dict(
-            loss_ir=self.ir_weight * self.loss_module.contrastive(
-                student_ir, teacher_tokens, pairs),
-            loss_rgb=self.rgb_weight * self.loss_module.contrastive(
-                student_rgb, teacher_tokens, pairs))
+            loss_ir=weighted(self.ir_weight, loss.contrastive(
+                student_ir, teacher_tokens, pairs,
+                teacher_unit=teacher_unit)),
+            loss_rgb=weighted(self.rgb_weight, loss.contrastive(
+                student_rgb, teacher_tokens, pairs,
+                teacher_unit=teacher_unit)))
         losses.update(pseudo_pair_statistics(pairs))
         return losses
 

@@ -29,6 +29,11 @@ def cosine_matrix(a: Tensor, b: Tensor, eps: float = 1e-12) -> Tensor:
             b.float(), dim=-1, eps=eps).transpose(1, 2)
 
 
+def weighted(weight: float, loss: Tensor) -> Tensor:
+    """``weight * loss``, without an op (forward and backward) for 1."""
+    return loss if weight == 1 else weight * loss
+
+
 @MODELS.register_module()
 class PCCLLoss(nn.Module):
     """Patch-level contrastive loss against attention-derived pseudo pairs.
@@ -124,18 +129,38 @@ class PCCLLoss(nn.Module):
         return torch.zeros_like(weights).scatter_(-1, order,
                                                   positive.float())
 
-    def cosine_logits(self, student_tokens: Tensor,
-                      teacher_tokens: Tensor) -> Tensor:
+    def unit_tokens(self, tokens: Tensor) -> Tensor:
+        """Tokens L2-normalised (eps ``self.eps``) in float32, autocast off.
+
+        Returns:
+            Tensor: ``[B, N, C]``.
+        """
+        with torch.autocast(tokens.device.type, enabled=False):
+            return F.normalize(tokens.float(), dim=-1, eps=self.eps)
+
+    def cosine_logits(self, student_tokens: Tensor, teacher_tokens: Tensor,
+                      teacher_unit: Tensor | None = None) -> Tensor:
         """Cosines of L2-normalised tokens over the temperature, float32.
+
+        Args:
+            student_tokens (Tensor): ``[B, N, C]``.
+            teacher_tokens (Tensor): ``[B, N, C]``.
+            teacher_unit (Tensor, optional): ``unit_tokens(teacher_tokens)``
+                when the caller has it already (both PCCL terms share it).
+                Defaults to None.
 
         Returns:
             Tensor: ``[B, N, N]``; row i = student patch i.
         """
-        return cosine_matrix(student_tokens, teacher_tokens,
-                             self.eps) / self.temperature
+        if teacher_unit is None:
+            teacher_unit = self.unit_tokens(teacher_tokens)
+        with torch.autocast(student_tokens.device.type, enabled=False):
+            return self.unit_tokens(student_tokens) @ teacher_unit.transpose(
+                1, 2) / self.temperature
 
     def contrastive(self, student_tokens: Tensor, teacher_tokens: Tensor,
-                    pairs: Tensor, reduction: str = 'mean') -> Tensor:
+                    pairs: Tensor, reduction: str = 'mean',
+                    teacher_unit: Tensor | None = None) -> Tensor:
         """Weighted BCE of student-teacher cosine logits against ``pairs``.
 
         Args:
@@ -144,13 +169,17 @@ class PCCLLoss(nn.Module):
             pairs (Tensor): ``[B, N, N]`` from :meth:`pseudo_pairs`.
             reduction (str): As in ``F.binary_cross_entropy_with_logits``;
                 'none' gives the loss of every pair. Defaults to 'mean'.
+            teacher_unit (Tensor, optional): See :meth:`cosine_logits`.
+                Defaults to None.
 
         Returns:
             Tensor: Scalar loss, or ``[B, N, N]`` for 'none'.
         """
-        logits = self.cosine_logits(student_tokens, teacher_tokens)
-        return self.loss_weight * F.binary_cross_entropy_with_logits(
-            logits, pairs, reduction=reduction)
+        logits = self.cosine_logits(student_tokens, teacher_tokens,
+                                    teacher_unit)
+        loss = F.binary_cross_entropy_with_logits(logits, pairs,
+                                                  reduction=reduction)
+        return weighted(self.loss_weight, loss)
 
     def forward(self, student_tokens: Tensor, teacher_tokens: Tensor,
                 teacher_attn: Tensor) -> Tensor:
