@@ -17,7 +17,7 @@ STACK_CHECK := import torch, torchvision, mmcv.ops, mmseg.models, \
 	mmdet.models, mmpretrain.models, peft, univ_mm; \
 	print('stack ok: torch', torch.__version__, 'mmcv', mmcv.__version__)
 
-.PHONY: setup demo evidence test test-fast lint
+.PHONY: setup demo demo-downstream evidence test test-fast lint
 
 setup: $(STAMP)
 
@@ -59,3 +59,32 @@ test: lint
 # the unit tests only: no training runs, tools end to end or subprocesses
 test-fast: lint
 	$(PY) -m pytest -q -m "not slow" --durations=15
+
+# The newcomer's journey after `make demo`, on CPU: the demo's export
+# fine-tuned for segmentation and detection on the labelled synthetic world,
+# tested, one picture each, and the comparison table
+JOURNEY_DATA := data/synthetic_downstream
+JOURNEY_SEG := configs/seg/fcn_univ-vit-t-p16_1xb8-300_synthetic-ir-112x112.py
+JOURNEY_DET := configs/det/faster-rcnn_univ-vit-t-p16-sfp_1xb4-300_synthetic-ir-160x128.py
+JOURNEY_IMAGE := $(JOURNEY_DATA)/ir/img_dir/test/synth_day_000127.png
+demo-downstream: setup
+	test -f $(DEMO_WORK_DIR)/univ_backbone_iter_160.pth || $(MAKE) demo
+	$(PY) tools/misc/generate_synthetic_mvip.py data/synthetic_labelled \
+		--with-labels > /dev/null
+	$(PY) tools/dataset_converters/synthetic.py data/synthetic_labelled \
+		-o $(JOURNEY_DATA) > /dev/null
+	$(PY) tools/train.py $(JOURNEY_SEG) --work-dir work_dirs/demo_seg
+	$(PY) tools/test.py $(JOURNEY_SEG) work_dirs/demo_seg/iter_300.pth \
+		--work-dir work_dirs/demo_seg/test
+	$(PY) tools/inference_seg.py $(JOURNEY_IMAGE) $(JOURNEY_SEG) \
+		work_dirs/demo_seg/iter_300.pth --device cpu \
+		--out-dir work_dirs/demo_seg/pictures
+	$(PY) tools/train.py $(JOURNEY_DET) --work-dir work_dirs/demo_det
+	$(PY) tools/test.py $(JOURNEY_DET) work_dirs/demo_det/iter_300.pth \
+		--work-dir work_dirs/demo_det/test
+	$(PY) tools/inference_det.py $(JOURNEY_IMAGE) $(JOURNEY_DET) \
+		work_dirs/demo_det/iter_300.pth \
+		--out-file work_dirs/demo_det/pictures/synth_day_000127.png
+	$(PY) tools/analysis/compare_seg.py \
+		--run 'UNIV (demo)' synthetic-ir work_dirs/demo_seg/test \
+		--run 'UNIV (demo)' synthetic-det-ir work_dirs/demo_det/test

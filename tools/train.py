@@ -1,4 +1,4 @@
-"""Train a UNIV model with MMEngine's runner.
+"""Train a model with MMEngine's runner: UNIV pre-training, segmentation or detection.
 
 Example:
     python tools/train.py configs/pretrain/univ_vit-b_mvip.py \

@@ -9,6 +9,8 @@ from univ_mm.datasets.segmentation import (
     MSRSDataset,
     SCUTSegDataset,
     SODADataset,
+    SyntheticSegDataset,
 )
 
-__all__ = ['MFNetDataset', 'MSRSDataset', 'SCUTSegDataset', 'SODADataset']
+__all__ = ['MFNetDataset', 'MSRSDataset', 'SCUTSegDataset', 'SODADataset',
+           'SyntheticSegDataset']

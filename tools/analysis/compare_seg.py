@@ -65,6 +65,9 @@ BENCHMARKS = {
     'm3fd-rgb': Benchmark('M3FD-RGB', 'det', 'RGB'),
     'llvip-ir': Benchmark('LLVIP-IR', 'det', 'IR'),
     'llvip-rgb': Benchmark('LLVIP-RGB', 'det', 'RGB'),
+    # the newcomer's journey (make demo-downstream): no published numbers
+    'synthetic-ir': Benchmark('Synthetic-IR', 'seg', 'IR'),
+    'synthetic-det-ir': Benchmark('Synthetic-IR', 'det', 'IR'),
 }
 #: UNIP's thermal segmentation sets; their mean is a column of its own.
 UNIP_SETS = ('soda', 'mfnet-t', 'scut-seg')
@@ -102,6 +105,9 @@ PROTOCOL_CONFIGS = {
     'llvip-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-ir-1024.py',
     'llvip-rgb':
     'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-rgb-1024.py',
+    'synthetic-ir': 'seg/fcn_univ-vit-t-p16_1xb8-300_synthetic-ir-112x112.py',
+    'synthetic-det-ir':
+    'det/faster-rcnn_univ-vit-t-p16-sfp_1xb4-300_synthetic-ir-160x128.py',
 }
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
 #: A checkpoint's name as MMEngine writes it, with what it was trained for.

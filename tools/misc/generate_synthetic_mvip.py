@@ -28,6 +28,11 @@ def parse_args() -> argparse.Namespace:
         help='source folder names; names containing "night" are lit at '
         'night')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
+    parser.add_argument(
+        '--with-labels', action='store_true',
+        help='also write class maps and COCO boxes (the downstream journey: '
+        'tools/dataset_converters/synthetic.py lays them out as the '
+        'benchmarks\' converters do)')
     return parser.parse_args()
 
 
@@ -37,7 +42,8 @@ def main() -> None:
     args = parse_args()
     summary = generate_synthetic_mvip(
         args.out_dir, num_pairs=args.num_pairs, image_size=tuple(args.size),
-        sources=tuple(args.sources), seed=args.seed)
+        sources=tuple(args.sources), seed=args.seed,
+        with_labels=args.with_labels)
     print(json.dumps(summary, indent=2))
 
 

@@ -208,9 +208,15 @@ def _hints(keys: set[str], hints: dict[str, str]) -> str:
     return f' ({found[0]})' if found else ''
 
 
+def _depth_advice(keys: set[str], advice: str) -> str:
+    """``advice`` when blocks are missing or extra (another depth)."""
+    return f' {advice}' if any(k.startswith('layers.') for k in keys) else ''
+
+
 def check_keys(state: dict[str, Tensor], expected: dict[str, Tensor],
-               where: str) -> list[str]:
-    """Refuse weights that do not fit the ViT's; return those left unused.
+               where: str, advice: str = '') -> list[str]:
+    """Refuse weights that do not fit the ViT's; return those left unused;
+    ``advice`` (the arch to choose) is added when the depths differ.
 
     Raises:
         ValueError: The checkpoint has weights the ViT lacks.
@@ -222,22 +228,54 @@ def check_keys(state: dict[str, Tensor], expected: dict[str, Tensor],
     if extra:
         raise ValueError(
             f'{where} has weights this ViT does not have: '
-            f'{summarise_keys(sorted(extra))}{_hints(extra, EXTRA_HINTS)}.')
+            f'{summarise_keys(sorted(extra))}{_hints(extra, EXTRA_HINTS)}.'
+            f'{_depth_advice(extra, advice)}')
     missing = set(expected) - set(state)
     if missing:
         raise KeyError(
             f'{where} fills no value for these weights of the ViT: '
             f'{summarise_keys(sorted(missing))}'
-            f'{_hints(missing, MISSING_HINTS)}.')
+            f'{_hints(missing, MISSING_HINTS)}.'
+            f'{_depth_advice(missing, advice)}')
     return unused
 
 
+#: The config keys that take the backbone's width in the downstream
+#: configs: they follow the arch.
+WIDTH_KEYS = ('model.decode_head.in_channels', 'model.decode_head.channels',
+              'model.auxiliary_head.in_channels', 'model.neck.embed_dim',
+              'model.neck.in_channels')
+
+
+def arch_advice(state: dict[str, Tensor], arch_zoo: dict) -> str:
+    """What to set in a config so that its ViT takes the weights ``state``:
+    the arch of ``arch_zoo`` of the same width and depth, the patch size,
+    and the keys that follow from the width ('' without a patch
+    embedding)."""
+    if 'patch_embed.projection.weight' not in state:
+        return ''
+    dims, _, patch, _ = state['patch_embed.projection.weight'].shape
+    depth = 1 + max((int(m.group(1)) for key in state
+                     if (m := re.match(r'layers\.(\d+)\.', key))), default=-1)
+    archs = [name for name, arch in arch_zoo.items()
+             if (arch['embed_dims'], arch['num_layers']) == (dims, depth)]
+    arch = f"arch={archs[0]!r}" if archs else \
+        f'arch=dict(embed_dims={dims}, num_layers={depth}, ...)'
+    return (f'The checkpoint is a ViT of width {dims}, {depth} blocks, patch '
+            f'{patch}: set model.backbone.{arch} and '
+            f'model.backbone.patch_size={patch}, and give the backbone\'s '
+            f'width {dims} to what reads it ({", ".join(WIDTH_KEYS)}, as '
+            'the config has them; a linear probe\'s concatenated channels '
+            'are a multiple of it).')
+
+
 def check_shapes(state: dict[str, Tensor], expected: dict[str, Tensor],
-                 where: str) -> None:
+                 where: str, advice: str = '') -> None:
     """Shapes must agree, but for a square position embedding's grid.
 
     Raises:
-        ValueError: Names the first weights that differ, and the widths.
+        ValueError: Names the first weights that differ, the widths and
+            ``advice``.
     """
     wrong = [f'{key}: checkpoint {tuple(state[key].shape)}, ViT '
              f'{tuple(value.shape)}' for key, value in expected.items()
@@ -256,8 +294,7 @@ def check_shapes(state: dict[str, Tensor], expected: dict[str, Tensor],
             f'{where} does not fit this ViT: its patch embedding is '
             f'{tuple(width)} (width, channels, patch), the ViT\'s '
             f'{tuple(expected["patch_embed.projection.weight"].shape)}. '
-            f'Differing weights: {wrong[:4]}. Choose the arch and '
-            'patch_size of the checkpoint.')
+            f'Differing weights: {wrong[:4]}. {advice}')
 
 
 def fit_to_model(vit: ConvertedViT, model: nn.Module,
@@ -266,9 +303,10 @@ def fit_to_model(vit: ConvertedViT, model: nn.Module,
     where = f'{source} ({vit.description})'
     expected = model.state_dict()
     state = match_cls_token(vit.state_dict, 'cls_token' in expected, where)
-    unused = check_keys(state, expected, where)
+    advice = arch_advice(state, getattr(model, 'arch_zoo', {}))
+    unused = check_keys(state, expected, where, advice)
     state = {k: v for k, v in state.items() if k not in unused}
-    check_shapes(state, expected, where)
+    check_shapes(state, expected, where, advice)
     return state, unused
 
 

@@ -1,0 +1,44 @@
+# The labelled synthetic world, infrared side, at the demo's 112 px: the
+# newcomer's journey (make demo-downstream), not a benchmark. Written by
+#   python tools/misc/generate_synthetic_mvip.py data/synthetic_labelled \
+#       --with-labels
+#   python tools/dataset_converters/synthetic.py data/synthetic_labelled
+crop_size = (112, 112)
+# normalisation: the pre-training's infrared statistics (MVIP's)
+normalisation = dict(mean=[136.12] * 3, std=[64.23] * 3)
+dataset_type = 'univ_mm.SyntheticSegDataset'
+data_root = 'data/synthetic_downstream/ir'
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', reduce_zero_label=False),
+    dict(type='RandomResize', scale=(140, 112), ratio_range=(0.8, 1.25),
+         keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(140, 112), keep_ratio=True),
+    dict(type='LoadAnnotations', reduce_zero_label=False),
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=0,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type, data_root=data_root,
+        data_prefix=dict(img_path='img_dir/train', seg_map_path='ann_dir/train'),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type, data_root=data_root,
+        data_prefix=dict(img_path='img_dir/test', seg_map_path='ann_dir/test'),
+        pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator
