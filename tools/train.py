@@ -1,4 +1,4 @@
-"""Train a model with MMEngine's runner: UNIV pre-training, segmentation or detection.
+"""Train UNIV pre-training, segmentation or detection with MMEngine's runner.
 
 Example:
     python tools/train.py configs/pretrain/univ_vit-b_mvip.py \
