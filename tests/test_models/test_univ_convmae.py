@@ -198,3 +198,21 @@ def test_univ_compiles_every_convolution_and_transformer_block(monkeypatch):
     student = model.backbone
     assert compiled == [*student.blocks1, *student.blocks2, *student.blocks3]
     assert student.token_stride == 16
+
+
+def test_maps_are_contiguous_for_a_neck_and_mmcv_roi_align():
+    """Channels-last stage maps through an FPN misread by MMCV's CPU
+    RoIAlign (it ignores strides): the maps must leave contiguous."""
+    from mmcv.ops import roi_align
+    from mmdet.models.necks import FPN
+    from torchvision.ops import roi_align as reference
+
+    backbone = MODELS.build(dict(type='UNIVConvMAE', arch='tiny', img_size=64,
+                                 out_indices=(0, 1, 2, 3)))
+    maps = backbone(torch.randn(1, 3, 64, 64))
+    assert all(m.is_contiguous() for m in maps)
+    level = FPN([16, 24, 32, 32], 8, 4)(maps)[0]
+    rois = torch.tensor([[0., 2., 3., 40., 50.]])
+    torch.testing.assert_close(
+        roi_align(level, rois, (7, 7), 0.25, 0, 'avg', True),
+        reference(level, rois, (7, 7), 0.25, 0, aligned=True))

@@ -292,15 +292,17 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
         """The multi-scale maps of ``out_indices``.
 
         Returns:
-            tuple[Tensor]: NCHW maps at strides 4/8/16/32 for indices
-            0/1/2/3 (256/384/768/768 channels in ConvMAE-B).
+            tuple[Tensor]: Contiguous NCHW maps at strides 4/8/16/32 for
+            indices 0/1/2/3 (256/384/768/768 channels in ConvMAE-B). The
+            convolutional stages' maps leave their norm channels-last, and
+            a neck's convolutions keep that layout, which MMCV's CPU
+            ``RoIAlign`` misreads.
         """
         maps, tokens, grid = self._encode(x)
-        maps.append(tokens.transpose(1, 2).reshape(
-            len(x), -1, *grid).contiguous())
+        maps.append(tokens.transpose(1, 2).reshape(len(x), -1, *grid))
         if 3 in self.out_indices:
             maps.append(self.fpn(maps[2]))
-        return tuple(maps[i] for i in self.out_indices)
+        return tuple(maps[i].contiguous() for i in self.out_indices)
 
     def forward_tokens(self, x: Tensor, with_attention: bool = False
                        ) -> tuple[Tensor, Tensor | None]:
