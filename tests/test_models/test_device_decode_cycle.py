@@ -14,6 +14,7 @@ from univ_mm.models.data_preprocessors import PairedDataPreprocessor
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     is_encoded,
 )
+from univ_mm.utils.decode_cycle import decode_on_device_cycle
 from univ_mm.utils.textured_pairs import write_textured_pairs
 
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
@@ -29,28 +30,8 @@ def device_decode_cfg(data_root: str, work_dir: str) -> Config:
                patch_size=8, out_type='featmap')
     cfg.model.backbone = dict(vit, lora_cfg=dict(lora_dropout=0))
     cfg.model.teacher = vit
-    cfg.model.data_preprocessor.decode_on_device = True
-    data = dict(data_root=data_root, sources=['TEXTURED'], ann_file='',
-                hold_out=2)
-    cfg.train_dataloader.update(batch_size=4, num_workers=0,
-                                persistent_workers=False)
-    cfg.train_dataloader.dataset.update(data, pipeline=[
-        dict(type='LoadPairedImages', ir_color_type='grayscale',
-             decode='device'),
-        dict(type='PairedRandomResizedCrop', scale=SIZE),
-        dict(type='PairedRandomFlip', prob=0.5),
-        dict(type='PackPairedInputs')])
-    cfg.val_dataloader.update(batch_size=2)
-    cfg.val_dataloader.dataset.update(data, held_out_only=True, pipeline=[
-        dict(type='LoadPairedImages', ir_color_type='grayscale',
-             decode='crop'),
-        dict(type='PairedRandomResizedCrop', scale=SIZE,
-             side_range=(1.0, 1.0)),
-        dict(type='PackPairedInputs')])
-    cfg.train_cfg.update(max_iters=2, val_interval=2)
-    cfg.default_hooks.checkpoint.interval = 100
-    cfg.work_dir = work_dir
-    return cfg
+    return decode_on_device_cycle(cfg, data_root, SIZE, hold_out=2,
+                                  iters=2, val_batch=2, work_dir=work_dir)
 
 
 def test_train_and_validation_cycle_with_decode_on_device(tmp_path,

@@ -393,6 +393,8 @@ def train_val_cfg(check: Check, data_root: str, work_dir: str):
     """The demo config: training decodes on the device, validation on the
     CPU (the MVIP config's pipelines), AMP on a GPU; tiny in a dry run."""
     from mmengine.config import Config
+
+    from univ_mm.utils.decode_cycle import decode_on_device_cycle
     cfg = Config.fromfile(DEMO_CONFIG)
     size = 32 if check.dry else 112
     if check.dry:
@@ -402,30 +404,11 @@ def train_val_cfg(check: Check, data_root: str, work_dir: str):
                              feedforward_channels=64))
         cfg.model.backbone = dict(vit, lora_cfg=dict(lora_dropout=0.0))
         cfg.model.teacher = vit
-    cfg.model.data_preprocessor.decode_on_device = True
-    data = dict(data_root=data_root, sources=['TEXTURED'], ann_file='',
-                hold_out=4)
-    cfg.train_dataloader.update(batch_size=4, num_workers=0,
-                                persistent_workers=False)
-    cfg.train_dataloader.dataset.update(data, pipeline=[
-        dict(type='LoadPairedImages', ir_color_type='grayscale',
-             decode='device'),
-        dict(type='PairedRandomResizedCrop', scale=size),
-        dict(type='PairedRandomFlip', prob=0.5),
-        dict(type='PackPairedInputs')])
-    cfg.val_dataloader.update(batch_size=4)
-    cfg.val_dataloader.dataset.update(data, held_out_only=True, pipeline=[
-        dict(type='LoadPairedImages', ir_color_type='grayscale',
-             decode='crop'),
-        dict(type='PairedRandomResizedCrop', scale=size,
-             side_range=(1.0, 1.0)),
-        dict(type='PackPairedInputs')])
-    cfg.train_cfg.update(max_iters=4, val_interval=4)
-    cfg.default_hooks.checkpoint.interval = 100
+    decode_on_device_cycle(cfg, data_root, size, hold_out=4, iters=4,
+                           val_batch=4, work_dir=work_dir)
     if check.cuda:
         cfg.optim_wrapper.update(type='AmpOptimWrapper', dtype='float16',
                                  loss_scale='dynamic')
-    cfg.work_dir = work_dir
     return cfg
 
 
