@@ -2,6 +2,11 @@
 labelled synthetic world converted into the benchmarks' layouts, and the
 journey's seg and det configs fine-tuning a ViT-T/16 export of the demo's
 shape unchanged, then testing."""
+import os
+import socket
+import subprocess
+import sys
+
 import mmengine
 import pytest
 import torch
@@ -98,3 +103,29 @@ def test_detection_takes_the_demo_export_unchanged(journey, tmp_path):
     runner.train()
     assert_started_from(runner.model.backbone, export)
     assert 0 <= runner.test()['coco/bbox_mAP'] <= 1
+
+
+@pytest.mark.slow
+def test_two_process_cpu_training_turns_sync_bn_into_bn(journey, tmp_path):
+    """``tools/dist_train.sh`` on a machine without a GPU (gloo): the
+    config's SyncBN head trains as BN in both processes (SyncBN would stop
+    either), logged once (MMEngine's console log is rank 0's)."""
+    root, export = journey
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = str(sock.getsockname()[1])
+    options = [f'{split}_dataloader.dataset.data_root={root}/ir'
+               for split in ('train', 'val', 'test')]
+    result = subprocess.run(
+        ['tools/dist_train.sh', SEG, '2', '--work-dir', str(tmp_path),
+         '--cfg-options', *options, f'model.backbone.init_cfg.checkpoint='
+         f'{export}', 'model.decode_head.norm_cfg.type=SyncBN',
+         'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
+         'train_dataloader.batch_size=2'],
+        env=dict(os.environ, PYTHON=sys.executable, PORT=port,
+                 OMP_NUM_THREADS='1'),
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / 'iter_2.pth').is_file()
+    log = result.stdout + result.stderr
+    assert log.count('SyncBatchNorm layers (GPU only) run as BatchNorm') == 1
