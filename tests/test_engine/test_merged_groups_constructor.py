@@ -1,6 +1,7 @@
 """MergedGroupsOptimWrapperConstructor: fewer groups, the same updates."""
 import copy
 
+import pytest
 import torch
 from helpers import tiny_univ, tiny_vit
 from mmengine.optim import build_optim_wrapper
@@ -69,3 +70,28 @@ def test_norms_and_biases_keep_their_own_weight_decay():
             assert id(param) not in decay, name
     assert id(params['layers.0.attn.qkv.weight']) in decay
     assert len(decay) < len(params)
+
+
+def test_resume_needs_the_same_layout_and_says_how_otherwise():
+    with DefaultScope.overwrite_default_scope('univ_mm'):
+        model = MODELS.build(tiny_univ()).train()
+    fused = dict(OPTIM, optimizer=dict(OPTIM['optimizer'], fused=True))
+    new, _ = trained('MergedGroupsOptimWrapperConstructor', model, steps=1)
+    old, _ = trained('DefaultOptimWrapperConstructor', model, steps=1)
+    with DefaultScope.overwrite_default_scope('univ_mm'):
+        resumed = build_optim_wrapper(model, dict(
+            fused, constructor='MergedGroupsOptimWrapperConstructor'))
+    resumed.load_state_dict(new.state_dict())  # a new run resumes
+    assert resumed.optimizer.state_dict()['state'].keys() == \
+        new.optimizer.state_dict()['state'].keys()
+    with pytest.raises(ValueError, match='optim_wrapper.constructor='
+                       'DefaultOptimWrapperConstructor'):
+        resumed.load_state_dict(old.state_dict())
+
+
+def test_the_pretraining_schedule_merges_groups_for_fused_adamw():
+    from mmengine.config import Config
+    optim = Config.fromfile(
+        'configs/_base_/schedules/adamw_400e.py').optim_wrapper
+    assert optim.constructor == 'MergedGroupsOptimWrapperConstructor'
+    assert optim.optimizer.fused is True

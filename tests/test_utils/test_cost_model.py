@@ -72,7 +72,8 @@ def test_item_is_counted_as_a_sync_and_answered():
     assert len(recorder.syncs) == 1
 
 
-def record_tiny_univ(constructor: str):
+def record_tiny_univ(constructor: str, wrapper_type: str = 'OptimWrapper',
+                     fused: bool | None = None):
     """A recorded fp16 AMP step of a tiny UNIV (LoRA dropout 0.1)."""
     from helpers import tiny_univ, tiny_vit
     from mmengine.optim import build_optim_wrapper
@@ -86,8 +87,9 @@ def record_tiny_univ(constructor: str):
         cost_model.fake_module_(model, mode)
         with mode, cost_model.gpu_dispatch_defaults():
             wrapper = build_optim_wrapper(model, dict(
-                constructor=constructor,
-                optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
+                type=wrapper_type, constructor=constructor,
+                optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05,
+                               fused=fused),
                 paramwise_cfg=dict(norm_decay_mult=0.0),
                 clip_grad=dict(max_norm=3.0)))
             cost_model.gpu_optimizer_defaults_(wrapper.optimizer)
@@ -123,3 +125,16 @@ def test_merged_groups_launch_fewer_optimizer_kernels():
     # AdamW's 8 _foreach ops once instead of once per group; the scaler
     # and the global-norm clip add about a dozen small kernels
     assert launches[0] <= 24 < 8 * 16 <= launches[1]
+
+
+def test_clipping_folded_into_fused_adamw_launches_at_most_ten_kernels():
+    recorder, wrapper = record_tiny_univ(
+        'MergedGroupsOptimWrapperConstructor', 'FusedClipOptimWrapper',
+        fused=True)
+    names = [op.name for op in recorder.ops
+             if op.phase == 'optimizer' and op.category != 'free']
+    # norm (3), fused AdamW (its step counters' add and the update), scale
+    assert '_amp_foreach_non_finite_check_and_unscale_' not in names
+    assert '_fused_adamw_' in names
+    assert cost_model.summarise(recorder.ops)['optimizer']['kernels'] <= 10
+    assert [phase for phase, _ in recorder.syncs] == ['optimizer']

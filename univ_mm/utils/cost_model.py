@@ -355,7 +355,8 @@ def univ_step(model, optim_wrapper, rgb: torch.Tensor, ir: torch.Tensor,
         model: A ``UNIV`` model (fake parameters).
         optim_wrapper: A plain ``OptimWrapper`` (its ``clip_grad`` kept);
             the AMP part is done here with CPU autocast and a
-            ``GradScaler``.
+            ``GradScaler``, by the wrapper's ``scaled_step(scaler)`` where
+            it has one (e.g. ``FusedClipOptimWrapper``) and it steps.
         rgb (Tensor): ``[B, 3, H, W]`` preprocessed RGB images.
         ir (Tensor): ``[B, 3, H, W]`` preprocessed IR images.
         dtype (torch.dtype, optional): Autocast dtype; float16 also scales
@@ -366,6 +367,8 @@ def univ_step(model, optim_wrapper, rgb: torch.Tensor, ir: torch.Tensor,
     """
     optimizer = optim_wrapper.optimizer
     scaler = torch.amp.GradScaler('cpu', enabled=dtype == torch.float16)
+    # a wrapper with its own AMP step (``scaled_step(scaler) -> stepped``)
+    scaled_step = getattr(optim_wrapper, 'scaled_step', lambda _: False)
 
     def step(recorder: OpRecorder) -> None:
         with torch.autocast('cpu', dtype=dtype or torch.float32,
@@ -381,11 +384,12 @@ def univ_step(model, optim_wrapper, rgb: torch.Tensor, ir: torch.Tensor,
         with recorder.in_phase('backward'):
             scaler.scale(loss).backward()
         with recorder.in_phase('optimizer'):
-            if optim_wrapper.clip_grad_kwargs:
-                scaler.unscale_(optimizer)
-                optim_wrapper._clip_grad()
-            scaler.step(optimizer)
-            scaler.update()
+            if not scaled_step(scaler):
+                if optim_wrapper.clip_grad_kwargs:
+                    scaler.unscale_(optimizer)
+                    optim_wrapper._clip_grad()
+                scaler.step(optimizer)
+                scaler.update()
             optim_wrapper.zero_grad()
 
     return step

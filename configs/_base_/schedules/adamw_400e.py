@@ -1,14 +1,22 @@
 # optimizer: AdamW, lr 1.5e-4 per 256 pairs, fp16 AMP, clip 3.0
 num_gpus, batch_per_gpu = 8, 32
 base_lr = 1.5e-4
+# fused AdamW over groups with equal hyperparameters merged (checkpoints
+# written before these defaults resume with --cfg-options
+# optim_wrapper.constructor=DefaultOptimWrapperConstructor
+# optim_wrapper.optimizer.fused=None); on a GPU,
+# optim_wrapper.type=FusedClipAmpOptimWrapper also folds unscaling and
+# clipping into the fused step
 optim_wrapper = dict(
     type='AmpOptimWrapper',
+    constructor='MergedGroupsOptimWrapperConstructor',
     dtype='float16',
     loss_scale='dynamic',
     optimizer=dict(
         type='AdamW',
         lr=base_lr * num_gpus * batch_per_gpu / 256,
-        weight_decay=0.05),
+        weight_decay=0.05,
+        fused=True),
     clip_grad=dict(max_norm=3.0),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
 )

@@ -2,6 +2,7 @@
 nothing but their parameters."""
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
 from torch import nn
+from torch.optim import Optimizer
 
 from univ_mm.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
@@ -42,8 +43,10 @@ class MergedGroupsOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     biases, so all share lr and weight decay) this gives one group. Groups
     that differ keep their own hyperparameters, so the update is exact.
     Parameter schedulers scale every group alike, so merged groups stay
-    identical. The optimizer's state dict then holds fewer groups: resume
-    only from checkpoints written with the same constructor.
+    identical. The optimizer's state dict then holds fewer groups: loading
+    one written with other groups (MMEngine's default constructor, one
+    group per parameter) raises a ``ValueError`` that says how to resume
+    it.
     """
 
     def __call__(self, model: nn.Module) -> OptimWrapper:
@@ -54,4 +57,24 @@ class MergedGroupsOptimWrapperConstructor(DefaultOptimWrapperConstructor):
             optimizer.param_groups = []
             for group in merged:
                 optimizer.add_param_group(group)
+        optimizer.register_load_state_dict_pre_hook(check_group_layout)
         return wrapper
+
+
+def check_group_layout(optimizer: Optimizer, state_dict: dict) -> None:
+    """Raise a ``ValueError`` naming the cause and the fix when
+    ``state_dict`` has another number of parameter groups than the merged
+    ``optimizer`` (``torch.optim.Optimizer.load_state_dict`` pre-hook)."""
+    saved, merged = len(state_dict['param_groups']), len(
+        optimizer.param_groups)
+    if saved != merged:
+        raise ValueError(
+            f'the checkpoint\'s optimizer has {saved} parameter groups, this '
+            f'one {merged}: MergedGroupsOptimWrapperConstructor joins groups '
+            'with equal hyperparameters, and the checkpoint was written '
+            'without it (e.g. by MMEngine\'s default constructor, one group '
+            'per parameter). Resume it as it was trained, e.g. with '
+            '--cfg-options '
+            'optim_wrapper.constructor=DefaultOptimWrapperConstructor '
+            'optim_wrapper.optimizer.fused=None '
+            '(with the optimizer it had, unfused).')

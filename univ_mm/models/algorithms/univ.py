@@ -12,6 +12,7 @@ from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from torch import Tensor
 
+from univ_mm.models.backbones.lora_layers import cast_frozen_layers_once_
 from univ_mm.registry import MODELS
 
 
@@ -59,6 +60,7 @@ class UNIV(BaseModel):
         self.teacher = MODELS.build(teacher)
         self.teacher.requires_grad_(False)
         self.teacher.eval()
+        cast_frozen_layers_once_(self.teacher)  # no recast per AMP forward
         self.head = MODELS.build(head)
         if compile_student:
             options = {} if compile_student is True else compile_student

@@ -15,6 +15,8 @@ import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor, nn
 
+from .lora_backbone import split_qkv
+
 #: LayerNorm epsilon of the transformer blocks and the final norm (the
 #: release builds them with ``partial(nn.LayerNorm, eps=1e-6)``); the patch
 #: embeds and convolution blocks keep PyTorch's default 1e-5.
@@ -155,8 +157,7 @@ class Attention(nn.Module):
 
     def forward(self, x: Tensor, grid: tuple[int, int]) -> Tensor:
         batch, tokens, dims = x.shape
-        q, k, v = self.qkv(x).reshape(
-            batch, tokens, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
+        q, k, v = split_qkv(self.qkv(x), self.num_heads)
         bias = None
         if self.window is not None:
             bias = relative_position_bias(

@@ -15,6 +15,19 @@ from torch import Tensor, nn
 from .lora_layers import register_fused_layers
 
 
+def split_qkv(qkv: Tensor, num_heads: int) -> tuple[Tensor, Tensor, Tensor]:
+    """Queries, keys and values ``[B, H, N, d]`` as views of ``qkv``.
+
+    ``qkv`` is a fused projection ``[B, N, 3 * H * d]``. Unbinding its
+    ``3`` axis in place (rather than permuting it first and indexing
+    ``[0]``, ``[1]``, ``[2]``) lets autograd stack the three gradients
+    straight into ``qkv``'s layout: no zero-filled full-size gradient per
+    slice, no adds, no copy back out of a permuted layout.
+    """
+    q, k, v = qkv.unflatten(-1, (3, num_heads, -1)).unbind(2)
+    return q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+
+
 class RecordingAttention:
     """Scaled dot-product attention that can return its softmax weights.
 

@@ -10,7 +10,11 @@ subclass PEFT's); only the plain single-adapter training forward changes:
 - under autocast the input is cast once to the autocast dtype, for the base
   layer and the adapter alike (the base layer would cast it anyway);
 - ``lora_B`` adds its scaled product to the base output inside one GEMM
-  (``addmm`` / ``baddbmm`` with ``alpha=scaling``).
+  (``addmm`` / ``baddbmm`` with ``alpha=scaling``);
+- the frozen base weight and bias are cast to the autocast dtype once and
+  kept while they do not change (:func:`frozen_forward`; autocast would
+  cast them at every call), as are a frozen teacher's with
+  :func:`cast_frozen_layers_once_`.
 
 Without autocast the arithmetic is PEFT's, up to the rounding of a fused
 multiply-add. Every other case (merged, disabled, several adapters, mixed
@@ -34,6 +38,62 @@ def autocast_input(x: Tensor) -> Tensor | None:
     return x.to(torch.get_autocast_dtype(device))
 
 
+def frozen_forward(layer: nn.Linear | nn.Conv2d, x: Tensor) -> Tensor | None:
+    """``layer(x)`` with its frozen weight and bias in ``x``'s dtype, cast
+    once and kept (autocast casts them at every call: it caches only
+    weights that train); None when they train, or under ``torch.compile``.
+
+    The copies are plain attributes, outside the state dict (they cost
+    the weights' size again in the autocast dtype); they are made again
+    when the weights change in place (``load_state_dict``, ``copy_``: their
+    version counters), move or change dtype. Assigning ``weight.data``
+    bypasses version counters: change frozen weights in place instead.
+    """
+    params = (layer.weight, layer.bias)
+    if layer.weight.requires_grad or torch.compiler.is_compiling():
+        return None
+    key = (x.dtype, layer.weight.device, layer.weight.dtype,
+           *(p._version for p in params if p is not None))
+    cached = getattr(layer, '_frozen_cast', None)
+    if cached is None or cached[0] != key:
+        cached = key, [p if p is None else p.detach().to(x.dtype)
+                       for p in params]
+        layer._frozen_cast = cached
+    weight, bias = cached[1]
+    if isinstance(layer, nn.Conv2d):
+        return layer._conv_forward(x, weight, bias)
+    return F.linear(x, weight, bias)
+
+
+class FrozenCastMixin:
+    """A frozen ``nn.Linear`` / ``nn.Conv2d`` that, under autocast, uses
+    :func:`frozen_forward` (the same values: autocast's cast, made once)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        low = autocast_input(x)
+        result = None if low is None else frozen_forward(self, low)
+        return super().forward(x) if result is None else result
+
+
+class FrozenCastLinear(FrozenCastMixin, nn.Linear):
+    """``nn.Linear`` with :class:`FrozenCastMixin`."""
+
+
+class FrozenCastConv2d(FrozenCastMixin, nn.Conv2d):
+    """``nn.Conv2d`` with :class:`FrozenCastMixin`."""
+
+
+def cast_frozen_layers_once_(module: nn.Module) -> None:
+    """Give every plain ``nn.Linear`` / ``nn.Conv2d`` of ``module``
+    :class:`FrozenCastMixin`'s forward (in place: parameters, names and
+    state dict unchanged). For modules that stay frozen, e.g. a teacher."""
+    for layer in module.modules():
+        cast = {nn.Linear: FrozenCastLinear,
+                nn.Conv2d: FrozenCastConv2d}.get(type(layer))
+        if cast is not None:
+            layer.__class__ = cast
+
+
 class FusedForwardMixin:
     """The plain-training forward shared by the layers below."""
 
@@ -52,9 +112,12 @@ class FusedForwardMixin:
             return super().forward(x, *args, **kwargs)
         self._check_forward_args(x)
         low = autocast_input(x)
+        result = None
         if low is not None:
             x = low
-        result = self.base_layer(x)
+            result = frozen_forward(self.base_layer, x)
+        if result is None:
+            result = self.base_layer(x)
         lora_a = self.lora_A[adapter]
         if low is None:
             x = self._cast_input_dtype(x, lora_a.weight.dtype)
@@ -62,6 +125,12 @@ class FusedForwardMixin:
         out = self._add_scaled(result, hidden, self.lora_B[adapter].weight,
                                self.scaling[adapter])
         return out.to(result.dtype)
+
+    def unmerge(self, *args: Any, **kwargs: Any) -> None:
+        """PEFT's unmerge (which writes ``weight.data``, not seen by
+        version counters); the base weight's cached cast is dropped."""
+        super().unmerge(*args, **kwargs)
+        self.base_layer._frozen_cast = None
 
 
 class FusedLinear(FusedForwardMixin, peft_lora.Linear):

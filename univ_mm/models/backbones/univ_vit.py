@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 import torch
 from mmpretrain.models.backbones import VisionTransformer
-from mmpretrain.models.utils import resize_pos_embed
+from mmpretrain.models.utils import MultiheadAttention, resize_pos_embed
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
 
-from .lora_backbone import LoRABackboneMixin
+from .lora_backbone import LoRABackboneMixin, split_qkv
 from .vit_checkpoint_loading import load_pretrained_vit
 
 #: Every block's attention qkv and output projections and both FFN linears.
@@ -32,6 +32,22 @@ def patch_to_patch(attention: Tensor, num_extra_tokens: int) -> Tensor:
         return attention
     block = attention[..., num_extra_tokens:, num_extra_tokens:]
     return block / block.sum(dim=-1, keepdim=True)
+
+
+class SplitQKVAttention(MultiheadAttention):
+    """MMPretrain's attention with queries, keys and values split as views
+    (:func:`.split_qkv`); same parameters, same arithmetic."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        B, N, _ = x.shape
+        q, k, v = split_qkv(self.qkv(x), self.num_heads)
+        attn_drop = self.attn_drop if self.training else 0.
+        x = self.scaled_dot_product_attention(q, k, v, dropout_p=attn_drop)
+        x = self.proj(x.transpose(1, 2).reshape(B, N, self.embed_dims))
+        x = self.out_drop(self.gamma1(self.proj_drop(x)))
+        if self.v_shortcut:
+            x = v.squeeze(1) + x
+        return x
 
 
 @MODELS.register_module()
@@ -78,6 +94,8 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
                  with_cp: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.with_cp = with_cp
+        for layer in self.layers:
+            layer.attn.__class__ = SplitQKVAttention
         self._set_up_distillation(self.layers[-1].attn, lora_cfg,
                                   DEFAULT_LORA_CFG)
 
