@@ -38,3 +38,4 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=25),
     checkpoint=dict(by_epoch=False, interval=300, max_keep_ckpts=1))
 log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)

@@ -47,3 +47,4 @@ default_hooks = dict(
     checkpoint=dict(type='univ_mm.SafeCheckpointHook', by_epoch=False,
                     interval=300))
 log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)
