@@ -5,22 +5,19 @@ Example:
         configs/det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py \
         work_dirs/flir/iter_53172.pth --out-file result.png --score-thr 0.3
 """
+from __future__ import annotations
+
 import argparse
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import mmcv
-from mmdet.apis import inference_detector, init_detector
-from mmdet.registry import VISUALIZERS
 from mmengine.config import DictAction
-from torch import nn
 
-from univ_mm.utils.checkpoint import use_safe_checkpoints
-from univ_mm.utils.weights_check import (
-    add_partial_load_argument,
-    check_checkpoint_fills_model,
-    check_checkpoint_kind,
-)
+from univ_mm.utils.arguments import add_partial_load_argument
+
+if TYPE_CHECKING:
+    from torch import nn
 
 #: MMDet's visualizer writes a box's label inside its top-left corner, past
 #: the image for a box along its right or bottom edge, and warns; matplotlib
@@ -50,6 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def draw(model: nn.Module, image: Path, out_file: Path,
          score_thr: float) -> int:
     """Run ``model`` on ``image``, draw its boxes; return how many drawn."""
+    import mmcv
+    from mmdet.apis import inference_detector
+    from mmdet.registry import VISUALIZERS
     result = inference_detector(model, str(image))
     visualizer = VISUALIZERS.build(
         dict(model.cfg.visualizer, name='inference_det'))
@@ -67,6 +67,14 @@ def draw(model: nn.Module, image: Path, out_file: Path,
 def main(argv: list[str] | None = None) -> None:
     """Load the detector, draw its boxes on the image, report the count."""
     args = parse_args(argv)
+    # torch and the stack load after the arguments parse: --help is instant
+    from mmdet.apis import init_detector
+
+    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.utils.weights_check import (
+        check_checkpoint_fills_model,
+        check_checkpoint_kind,
+    )
     use_safe_checkpoints()
     if not args.image.is_file():
         raise FileNotFoundError(f'{args.image} is missing')

@@ -15,20 +15,11 @@ Example:
 import argparse
 from pathlib import Path
 
-import mmcv
 import numpy as np
-import torch
 from mmengine.config import Config, DictAction
-from mmseg.apis import inference_model, init_model
-from mmseg.registry import DATASETS
 from PIL import Image
 
-from univ_mm.utils.checkpoint import use_safe_checkpoints
-from univ_mm.utils.weights_check import (
-    add_partial_load_argument,
-    check_checkpoint_fills_model,
-    check_checkpoint_kind,
-)
+from univ_mm.utils.arguments import add_partial_load_argument
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -43,8 +34,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         'config normalisation)')
     parser.add_argument('--opacity', type=float, default=0.5,
                         help='mask weight in the overlay (default: 0.5)')
-    parser.add_argument('--device', default='cuda:0' if
-                        torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--device',
+                        help='default: cuda:0 if available, else cpu')
     add_partial_load_argument(parser)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries')
@@ -65,6 +56,7 @@ def read_image(path: Path, modality: str) -> np.ndarray:
     """
     if not path.is_file():
         raise FileNotFoundError(f'image {path} does not exist')
+    import mmcv
     flag = 'grayscale' if modality == 'ir' else 'color'
     image = mmcv.imread(str(path), flag=flag)
     if image is None:
@@ -74,6 +66,7 @@ def read_image(path: Path, modality: str) -> np.ndarray:
 
 def dataset_palette(cfg: Config) -> tuple[tuple, np.ndarray]:
     """Class names and ``[K, 3]`` RGB palette of the config's test set."""
+    from mmseg.registry import DATASETS
     dataset = cfg.test_dataloader.dataset
     meta = {**DATASETS.get(dataset.type).METAINFO,
             **(dataset.get('metainfo') or {})}
@@ -96,9 +89,19 @@ def save_outputs(image: np.ndarray, mask: np.ndarray, palette: np.ndarray,
 
 def main(argv: list[str] | None = None) -> tuple[Path, Path]:
     args = parse_args(argv)
+    # torch and the stack load after the arguments parse: --help is instant
+    import torch
+    from mmseg.apis import inference_model, init_model
+
+    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.utils.weights_check import (
+        check_checkpoint_fills_model,
+        check_checkpoint_kind,
+    )
     use_safe_checkpoints()
     check_checkpoint_kind(args.checkpoint, 'segmentor')
-    model = init_model(args.config, args.checkpoint, device=args.device,
+    device = args.device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
+    model = init_model(args.config, args.checkpoint, device=device,
                        cfg_options=args.cfg_options)
     check_checkpoint_fills_model(model, args.checkpoint,
                                  args.allow_partial_load)

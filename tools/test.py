@@ -5,20 +5,9 @@ Example:
 """
 import argparse
 
-from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
-
-from univ_mm.utils.checkpoint import use_safe_checkpoints
-from univ_mm.utils.cli import (
-    add_runner_arguments,
-    init_distributed_on_cpu,
-    load_config,
-)
-from univ_mm.utils.weights_check import (
+from univ_mm.utils.arguments import (
     add_partial_load_argument,
-    check_checkpoint_fills_model,
-    check_checkpoint_kind,
-    model_kind,
+    add_runner_arguments,
 )
 
 
@@ -29,6 +18,17 @@ def main() -> None:
     add_partial_load_argument(parser)
     add_runner_arguments(parser)
     args = parser.parse_args()
+    # torch and the stack load after the arguments parse: --help is instant
+    from mmengine.model import is_model_wrapper
+    from mmengine.runner import Runner
+
+    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.utils.cli import init_distributed_on_cpu, load_config
+    from univ_mm.utils.weights_check import (
+        check_checkpoint_fills_model,
+        check_checkpoint_kind,
+        model_kind,
+    )
     use_safe_checkpoints()
     cfg = load_config(args)
     check_checkpoint_kind(args.checkpoint, model_kind(cfg.model))

@@ -7,18 +7,8 @@ Example:
 import argparse
 
 from mmengine.config import Config
-from mmengine.runner import Runner
 
-from univ_mm.utils.checkpoint import use_safe_checkpoints
-from univ_mm.utils.cli import (
-    add_runner_arguments,
-    init_distributed_on_cpu,
-    load_config,
-    quiet_frozen_weight_warnings,
-    resume_checkpoint,
-    set_amp,
-    use_safe_checkpoint_hook,
-)
+from univ_mm.utils.arguments import add_runner_arguments
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,6 +33,11 @@ def apply_training_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Fold ``--amp``/``--no-amp`` and ``--resume`` into the config (a
     resumed checkpoint must fit the model: ``ResumeCheckHook``), and prune
     old checkpoints only after a new one is saved."""
+    from univ_mm.utils.cli import (
+        resume_checkpoint,
+        set_amp,
+        use_safe_checkpoint_hook,
+    )
     set_amp(cfg, args.amp)
     use_safe_checkpoint_hook(cfg)
     if args.resume is not None:
@@ -58,6 +53,15 @@ def apply_training_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
+    # torch and the stack load after the arguments parse: --help is instant
+    from mmengine.runner import Runner
+
+    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.utils.cli import (
+        init_distributed_on_cpu,
+        load_config,
+        quiet_frozen_weight_warnings,
+    )
     use_safe_checkpoints()
     cfg = apply_training_args(load_config(args), args)
     init_distributed_on_cpu(cfg)

@@ -50,12 +50,20 @@ def test_import_univ_mm_only_registers():
     assert state['local_loader'] == 'mmengine.runner.checkpoint'
     assert state['backend'] == 'LocalBackend'
     assert not state['history_allowed']
-    assert 'univ_mm.models.backbones.univ_vit' in state['modules']
-    for tool_only in ('mmseg', 'univ_mm.datasets.synthetic',
+    # the modules register on first use of their registry (its locations)
+    for tool_only in ('univ_mm.models', 'mmseg',
+                      'univ_mm.datasets.synthetic',
                       'univ_mm.datasets.mvip_builder',
                       'univ_mm.datasets.detection.voc_coco',
                       'univ_mm.datasets.segmentation'):
         assert tool_only not in state['modules']
+
+
+def test_a_registry_lookup_from_another_scope_imports_the_module():
+    state = state_after('import univ_mm\n'
+                        'from mmengine.registry import MODELS\n'
+                        "assert MODELS.get('univ_mm.UNIVVisionTransformer')\n")
+    assert 'univ_mm.models.backbones.univ_vit' in state['modules']
 
 
 @pytest.mark.parametrize('config, registers', [

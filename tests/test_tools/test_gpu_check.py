@@ -1,20 +1,12 @@
 """tools/analysis/gpu_check.py: its dry run exercises every section on
-the CPU, and its --help loads no torch."""
+the CPU (its --help: tests/test_tools/test_tool_help.py)."""
 import json
 import subprocess
 import sys
 
 import pytest
-from test_tool_help import HELP_IMPORTS_TORCH
 
 TOOL = 'tools/analysis/gpu_check.py'
-
-
-def test_help_imports_no_torch():
-    result = subprocess.run([sys.executable, '-c', HELP_IMPORTS_TORCH, TOOL],
-                            capture_output=True, text=True, check=True)
-    assert '--dry-run' in result.stdout
-    assert result.stdout.endswith('torch imported: False\n')
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ def test_a_label_past_the_image_edge_does_not_warn(tmp_path, monkeypatch):
     result = DetDataSample(pred_instances=InstanceData(
         bboxes=torch.tensor([[4., 4., 12., 12.], [29.5, 10., 31., 20.]]),
         labels=torch.tensor([0, 0]), scores=torch.tensor([0.9, 0.8])))
-    monkeypatch.setattr(tool, 'inference_detector', lambda *_: result)
+    monkeypatch.setattr('mmdet.apis.inference_detector', lambda *_: result)
     model = SimpleNamespace(
         cfg=Config(dict(visualizer=dict(type='mmdet.DetLocalVisualizer'))),
         dataset_meta=dict(classes=('car',), palette=[(255, 0, 0)]))

@@ -7,9 +7,9 @@ import torch
 from mmengine.config import Config
 
 from univ_mm.utils import cli
+from univ_mm.utils.arguments import parse_converter_args
 from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.cli import (
-    parse_converter_args,
     resume_checkpoint,
     set_amp,
     use_safe_checkpoint_hook,

@@ -22,11 +22,8 @@ from mmengine.runner import Runner
 from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
 from univ_mm.utils import cost_model, pipeline_benchmark
-from univ_mm.utils.cli import (
-    add_runner_arguments,
-    load_config,
-    quiet_frozen_weight_warnings,
-)
+from univ_mm.utils.arguments import add_runner_arguments
+from univ_mm.utils.cli import load_config, quiet_frozen_weight_warnings
 from univ_mm.utils.profiling import (
     count_flops,
     max_resident_bytes,

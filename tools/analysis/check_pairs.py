@@ -25,16 +25,6 @@ from pathlib import Path
 import cv2
 from mmengine.utils import ProgressBar
 
-from univ_mm.datasets import MVIPDataset
-from univ_mm.evaluation.pair_quality import (
-    COLUMNS,
-    flag_pairs,
-    readable,
-    score_or_reason,
-    summarize,
-    worst_pairs_grid,
-)
-
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options (see the module docstring)."""
@@ -67,6 +57,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def list_pairs(args: argparse.Namespace) -> list[dict]:
     """``source``, ``name``, ``rgb``, ``ir`` of every readable pair."""
+    from univ_mm.datasets import MVIPDataset
     sources = args.sources or sorted(
         p.name for p in Path(args.data_root).iterdir()
         if (p / 'vi_images').is_dir())
@@ -79,6 +70,7 @@ def list_pairs(args: argparse.Namespace) -> list[dict]:
 
 def score_all(pairs: list[dict], args: argparse.Namespace) -> list[dict]:
     """Score every pair with threads and a progress bar, then flag them."""
+    from univ_mm.evaluation.pair_quality import flag_pairs, score_or_reason
     progress = ProgressBar(len(pairs), file=sys.stdout)
 
     def score(pair: dict) -> dict:
@@ -98,6 +90,11 @@ def score_all(pairs: list[dict], args: argparse.Namespace) -> list[dict]:
 
 def write_reports(rows: list[dict], args: argparse.Namespace) -> Path:
     """Write pairs.csv, worst_pairs.png and the good-pair list."""
+    from univ_mm.evaluation.pair_quality import (
+        COLUMNS,
+        readable,
+        worst_pairs_grid,
+    )
     out_dir = Path(args.out_dir or osp.join(args.data_root, 'pair_quality'))
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / 'pairs.csv', 'w', newline='') as file:
@@ -118,6 +115,8 @@ def write_reports(rows: list[dict], args: argparse.Namespace) -> Path:
 def main(argv: Sequence[str] | None = None) -> dict[str, dict]:
     """Score, report and print the per-source summary."""
     args = parse_args(argv)
+    # torch loads after the arguments parse: --help is instant
+    from univ_mm.evaluation.pair_quality import summarize
     rows = score_all(list_pairs(args), args)
     out_dir = write_reports(rows, args)
     summary = summarize(rows)

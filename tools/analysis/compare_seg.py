@@ -69,6 +69,8 @@ BENCHMARKS = {
     'synthetic-ir': Benchmark('Synthetic-IR', 'seg', 'IR'),
     'synthetic-det-ir': Benchmark('Synthetic-IR', 'det', 'IR'),
 }
+#: Columns shown only when a run fills them (nothing is published there).
+RUN_ONLY = ('synthetic-ir', 'synthetic-det-ir')
 #: UNIP's thermal segmentation sets; their mean is a column of its own.
 UNIP_SETS = ('soda', 'mfnet-t', 'scut-seg')
 UNIP_MEAN = 'unip-mean'
@@ -274,9 +276,13 @@ def read_runs(runs: list[list[str]]) -> tuple[dict, list[str], dict]:
     return table, sources, notes
 
 
-def columns(task: str) -> list[tuple[str, str]]:
-    """``(key, title)`` of a task's columns, UNIP's mean after seg's."""
-    cols = [(k, b.title) for k, b in BENCHMARKS.items() if b.task == task]
+def columns(task: str, ours: dict[str, dict[str, float]]
+            ) -> list[tuple[str, str]]:
+    """``(key, title)`` of a task's columns, UNIP's mean after seg's; a
+    :data:`RUN_ONLY` column only when a row of ``ours`` has it."""
+    filled = {key for row in ours.values() for key in row}
+    cols = [(k, b.title) for k, b in BENCHMARKS.items() if b.task == task
+            and (k not in RUN_ONLY or k in filled)]
     if task == 'seg':
         cols.append((UNIP_MEAN, 'mean SODA / MFNet-T / SCUT-Seg'))
     return cols
@@ -290,7 +296,7 @@ def results_table(task: str, ours: dict[str, dict[str, float]],
                   notes: dict[tuple[str, str], str]) -> str:
     """One task's table: our rows, then the published ones, then a
     footnote per result marked ``*`` (its ``notes`` entry)."""
-    cols = columns(task)
+    cols = columns(task, ours)
     lines = [METRICS[task][2], '',
              markdown_row(['model'] + [t for _, t in cols] + ['source']),
              markdown_row(['---'] * (len(cols) + 2))]
@@ -330,7 +336,7 @@ def versus(model: dict[str, float], reference: dict[str, float]) -> dict:
 
 def versus_table(task: str, table: dict, reference: str) -> str:
     """Gains (and RGB retention) of every model over ``reference``."""
-    cols = [(k, t) for k, t in columns(task) if k in table[reference]]
+    cols = [(k, t) for k, t in columns(task, table) if k in table[reference]]
     lines = [f'Gain over {reference}, {METRICS[task][2]}; on RGB also the '
              f'retention (UNIV claims >= {CLAIMED_RETENTION:.0f} %)', '',
              markdown_row(['model'] + [t for _, t in cols]),
@@ -369,7 +375,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     args = parse_args(argv)
     table, sources, notes = read_runs(args.run)
     for task in METRICS:
-        keys = dict(columns(task))
+        keys = dict(columns(task, table))
         ours = {model: {k: v for k, v in row.items() if k in keys}
                 for model, row in table.items()}
         ours = {model: row for model, row in ours.items() if row}

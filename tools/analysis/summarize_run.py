@@ -9,9 +9,6 @@ Example:
 import argparse
 from pathlib import Path
 
-from univ_mm.engine.hooks.merged_backbone_export_hook import (
-    MERGED_BACKBONE_TMPL,
-)
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 
 
@@ -28,6 +25,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('work_dir', type=Path)
     work_dir = parser.parse_args().work_dir
+    # torch loads after the arguments parse: --help is instant
+    from univ_mm.engine.hooks.merged_backbone_export_hook import (
+        MERGED_BACKBONE_TMPL,
+    )
     records = loss_records(work_dir)
     if not records:
         raise SystemExit(f'no loss was logged under {work_dir}')

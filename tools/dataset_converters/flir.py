@@ -37,7 +37,7 @@ from univ_mm.datasets.detection import (
     read_image_size,
     write_split,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 CLASSES = ('person', 'bicycle', 'car')
 ADAS_SPLITS = ('train', 'val')

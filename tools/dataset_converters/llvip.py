@@ -22,7 +22,7 @@ from univ_mm.datasets.detection import (
     convert_voc_samples,
     write_split,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 CLASSES = ('person', )
 SPLITS = ('train', 'test')

@@ -25,7 +25,7 @@ from univ_mm.datasets.detection import (
     convert_voc_samples,
     write_split,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 CLASSES = ('People', 'Car', 'Bus', 'Motorcycle', 'Lamp', 'Truck')
 LAYOUT = '{Ir,Vis}/NNNNN.png and Annotation/NNNNN.xml'

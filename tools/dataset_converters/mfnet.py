@@ -26,7 +26,7 @@ from univ_mm.datasets.segmentation.conversion import (
     run,
     save_sample,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 SPLITS = ('train', 'val', 'test')
 HINT = ('Expected the official MFNet layout: images/*.png (4 channels), '

@@ -20,7 +20,7 @@ from univ_mm.datasets.segmentation.conversion import (
     run,
     save_sample,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 SPLITS = {'train': 1083, 'test': 361}  # official pair counts
 MODALITY_FOLDERS = {'ir': 'ir', 'rgb': 'vi'}

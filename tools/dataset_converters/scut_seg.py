@@ -28,7 +28,7 @@ from univ_mm.datasets.segmentation.conversion import (
     run,
     save_sample,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 SPLITS = {'train': 'scut_train.txt', 'val': 'scut_val.txt'}
 HINT = ('Expected the official SCUT-Seg layout: images/, gt_instance/ and '

@@ -25,7 +25,7 @@ from univ_mm.datasets.segmentation.conversion import (
     run,
     save_sample,
 )
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 SPLITS = ('train', 'test')
 RELEASE_FOLDER = 'InfraredSemanticLabel'

@@ -32,7 +32,7 @@ from univ_mm.datasets.segmentation.conversion import (
     save_sample,
 )
 from univ_mm.datasets.synthetic import ANNOTATIONS, LABELS
-from univ_mm.utils.cli import parse_converter_args
+from univ_mm.utils.arguments import parse_converter_args
 
 #: The generator's split -> the benchmarks' split.
 SPLITS = {'train': 'train', 'val': 'test'}

@@ -8,8 +8,6 @@ Example::
 import argparse
 import json
 
-from univ_mm.datasets.synthetic import generate_synthetic_mvip
-
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
@@ -40,6 +38,8 @@ def main() -> None:
     """Generate the set (or skip it when already complete), print a
     summary."""
     args = parse_args()
+    # torch loads after the arguments parse: --help is instant
+    from univ_mm.datasets.synthetic import generate_synthetic_mvip
     summary = generate_synthetic_mvip(
         args.out_dir, num_pairs=args.num_pairs, image_size=tuple(args.size),
         sources=tuple(args.sources), seed=args.seed,

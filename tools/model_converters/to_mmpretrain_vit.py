@@ -12,13 +12,6 @@ Example:
 """
 import argparse
 
-from univ_mm.models.backbones.vit_checkpoint_formats import (
-    convert_vit,
-    summarise_keys,
-)
-from univ_mm.models.backbones.vit_checkpoint_loading import read_checkpoint
-from univ_mm.utils import save_merged_backbone
-
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -28,6 +21,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument('--prefix', help='which ViT to take when SRC holds '
                         "several (e.g. 'teacher.')")
     args = parser.parse_args(argv)
+    # torch loads after the arguments parse: --help is instant
+    from univ_mm.models.backbones.vit_checkpoint_formats import (
+        convert_vit,
+        summarise_keys,
+    )
+    from univ_mm.models.backbones.vit_checkpoint_loading import read_checkpoint
+    from univ_mm.utils import save_merged_backbone
     vit = convert_vit(read_checkpoint(args.src), args.src, args.prefix)
     path = save_merged_backbone(
         vit.state_dict, args.dst,

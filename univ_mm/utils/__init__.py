@@ -1,9 +1,24 @@
-from .atomic_io import latest_checkpoint, save_atomically
-from .checkpoint import (
-                        load_checkpoint_safely,
-                        save_merged_backbone,
-                        use_safe_checkpoints,
-)
+"""Helpers of the tools and the training loop.
 
-__all__ = ['latest_checkpoint', 'load_checkpoint_safely', 'save_atomically',
-           'save_merged_backbone', 'use_safe_checkpoints']
+The checkpoint helpers below load (with torch) on first use, so that
+:mod:`.arguments` imports without torch and ``--help`` stays instant.
+"""
+from importlib import import_module
+
+#: Each helper exported here, and the module that defines it.
+_EXPORTS = {
+    'latest_checkpoint': 'atomic_io',
+    'save_atomically': 'atomic_io',
+    'load_checkpoint_safely': 'checkpoint',
+    'save_merged_backbone': 'checkpoint',
+    'use_safe_checkpoints': 'checkpoint',
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import the module of an exported helper when it is first used."""
+    if name not in _EXPORTS:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    return getattr(import_module(f'.{_EXPORTS[name]}', __name__), name)

@@ -1,5 +1,4 @@
 """Refuse checkpoints of the wrong kind, or that did not fill the model."""
-import argparse
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -8,16 +7,7 @@ from typing import NamedTuple
 from mmengine.runner import CheckpointLoader
 from torch import nn
 
-#: The flag of the tools that allows a partial load on purpose.
-ALLOW_PARTIAL_FLAG = '--allow-partial-load'
-
-
-def add_partial_load_argument(parser: argparse.ArgumentParser) -> None:
-    """Add the flag that lets a tool run on a partially loaded model."""
-    parser.add_argument(
-        ALLOW_PARTIAL_FLAG, action='store_true',
-        help='run even if the checkpoint does not fill the model (missing, '
-        'unexpected or reshaped keys): only for a partial load on purpose')
+from univ_mm.utils.arguments import ALLOW_PARTIAL_FLAG
 
 
 class PartialCheckpointError(RuntimeError):
