@@ -36,7 +36,13 @@ def loss_and_lora_grads(model, inputs):
     return loss.detach(), grads
 
 
-def test_inductor_student_matches_eager_without_recompiles():
+def test_inductor_student_matches_eager_without_recompiles(tmp_path,
+                                                          monkeypatch):
+    # a cache of this test's own: inductor's shared one in /tmp keys its
+    # precompiled header without ATEN_CPU_CAPABILITY, so a header left by a
+    # run under another capability breaks the compile (seen: 'at::vec has
+    # not been declared' under ATEN_CPU_CAPABILITY=default)
+    monkeypatch.setenv('TORCHINDUCTOR_CACHE_DIR', str(tmp_path))
     torch._dynamo.reset()
     eager = build()
     compiled = build(compile_student=True)  # inductor, the default backend
