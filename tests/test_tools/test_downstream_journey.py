@@ -67,42 +67,39 @@ def assert_started_from(backbone, export) -> None:
                                atol=1e-3, rtol=0)
 
 
-def shrunk(path: str, options: dict, tmp_path) -> Config:
+def fine_tune_and_test(path: str, data_root: str, export, tmp_path,
+                       **options) -> dict:
+    """Two iterations of ``path`` from ``export`` on ``data_root``, checked
+    to start from the export; the test metrics."""
     cfg = Config.fromfile(path)
-    cfg.merge_from_dict({'work_dir': str(tmp_path),
-                         'train_cfg.max_iters': 2, 'train_cfg.val_interval': 2,
-                         'default_hooks.checkpoint.interval': 2, **options})
-    return cfg
+    cfg.merge_from_dict({
+        'work_dir': str(tmp_path), 'train_cfg.max_iters': 2,
+        'train_cfg.val_interval': 2, 'default_hooks.checkpoint.interval': 2,
+        'train_dataloader.batch_size': 2,
+        'model.backbone.init_cfg.checkpoint': str(export),
+        **{f'{split}_dataloader.dataset.data_root': data_root
+           for split in ('train', 'val', 'test')}, **options})
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert_started_from(runner.model.backbone, export)
+    return runner.test()
 
 
 @pytest.mark.slow
 def test_segmentation_takes_the_demo_export_unchanged(journey, tmp_path):
     root, export = journey
-    data = {f'{split}_dataloader.dataset.data_root': str(root / 'ir')
-            for split in ('train', 'val', 'test')}
-    cfg = shrunk(SEG, {'model.backbone.init_cfg.checkpoint': str(export),
-                       'train_dataloader.batch_size': 2, **data}, tmp_path)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    assert_started_from(runner.model.backbone, export)
-    assert 0 <= runner.test()['mIoU'] <= 100
+    metrics = fine_tune_and_test(SEG, str(root / 'ir'), export, tmp_path)
+    assert 0 <= metrics['mIoU'] <= 100
 
 
 @pytest.mark.slow
 def test_detection_takes_the_demo_export_unchanged(journey, tmp_path):
     root, export = journey
     test_json = str(root / 'annotations_coco' / 'ir_test.json')
-    data = {f'{split}_dataloader.dataset.data_root': f'{root}/'
-            for split in ('train', 'val', 'test')}
-    cfg = shrunk(DET, {'model.backbone.init_cfg.checkpoint': str(export),
-                       'train_dataloader.batch_size': 2,
-                       'val_evaluator.ann_file': test_json,
-                       'test_evaluator.ann_file': test_json, **data},
-                 tmp_path)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    assert_started_from(runner.model.backbone, export)
-    assert 0 <= runner.test()['coco/bbox_mAP'] <= 1
+    metrics = fine_tune_and_test(DET, f'{root}/', export, tmp_path, **{
+        'val_evaluator.ann_file': test_json,
+        'test_evaluator.ann_file': test_json})
+    assert 0 <= metrics['coco/bbox_mAP'] <= 1
 
 
 @pytest.mark.slow
