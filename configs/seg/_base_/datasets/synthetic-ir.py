@@ -3,6 +3,9 @@
 #   python tools/misc/generate_synthetic_mvip.py data/synthetic_labelled \
 #       --with-labels
 #   python tools/dataset_converters/synthetic.py data/synthetic_labelled
+# The benchmarks' layout, loaders and metric (common_512x512.py) at the
+# world's size, in the main process
+_base_ = './common_512x512.py'
 crop_size = (112, 112)
 # normalisation: the pre-training's infrared statistics (MVIP's)
 normalisation = dict(mean=[136.12] * 3, std=[64.23] * 3)
@@ -23,22 +26,13 @@ test_pipeline = [
     dict(type='LoadAnnotations', reduce_zero_label=False),
     dict(type='PackSegInputs')
 ]
+loader = dict(num_workers=0, persistent_workers=False)
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type, data_root=data_root,
-        data_prefix=dict(img_path='img_dir/train', seg_map_path='ann_dir/train'),
-        pipeline=train_pipeline))
+    batch_size=8, **loader,
+    dataset=dict(type=dataset_type, data_root=data_root,
+                 pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type, data_root=data_root,
-        data_prefix=dict(img_path='img_dir/test', seg_map_path='ann_dir/test'),
-        pipeline=test_pipeline))
+    **loader,
+    dataset=dict(type=dataset_type, data_root=data_root,
+                 pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
-test_evaluator = val_evaluator
