@@ -17,7 +17,7 @@ STACK_CHECK := import torch, torchvision, mmcv.ops, mmseg.models, \
 	mmdet.models, mmpretrain.models, peft, univ_mm; \
 	print('stack ok: torch', torch.__version__, 'mmcv', mmcv.__version__)
 
-.PHONY: setup demo demo-downstream evidence test test-fast lint
+.PHONY: setup demo demo-downstream evidence evidence-variants test test-fast lint
 
 setup: $(STAMP)
 
@@ -48,6 +48,29 @@ TEACHERS ?= supervised mae convmae
 evidence: setup
 	$(PY) tools/analysis/pccl_evidence.py --out-dir $(EVIDENCE_DIR) \
 		--teachers $(TEACHERS)
+
+# Third round (docs/pccl_evidence.md#third-round-an-rgb-term-with-the-teacher-as-its-fixed-point):
+# the official PCCL and four variants on one MAE teacher, then one table
+VARIANTS_DIR := work_dirs/evidence_variants
+VARIANT_RUN := $(PY) tools/analysis/pccl_evidence.py --teachers mae
+VARIANT_TEACHER := --teacher $(VARIANTS_DIR)/official/mae/teacher/iter_600.pth
+BIAS := model.head.loss.learnable_bias=True \
+	optim_wrapper.paramwise_cfg.custom_keys.logit_bias.lr_mult=1000 \
+	optim_wrapper.paramwise_cfg.custom_keys.logit_bias.decay_mult=0
+SOFT := model.head.rgb_term=soft_pairs
+TOKENS := model.head.rgb_term=token_cosine
+evidence-variants: setup
+	$(VARIANT_RUN) --out-dir $(VARIANTS_DIR)/official
+	$(VARIANT_RUN) --out-dir $(VARIANTS_DIR)/bias $(VARIANT_TEACHER) \
+		--cfg-options $(BIAS)
+	$(VARIANT_RUN) --out-dir $(VARIANTS_DIR)/soft $(VARIANT_TEACHER) \
+		--cfg-options $(SOFT)
+	$(VARIANT_RUN) --out-dir $(VARIANTS_DIR)/tokens $(VARIANT_TEACHER) \
+		--cfg-options $(TOKENS)
+	$(VARIANT_RUN) --out-dir $(VARIANTS_DIR)/bias+soft $(VARIANT_TEACHER) \
+		--cfg-options $(BIAS) $(SOFT)
+	$(VARIANT_RUN) --compare $(foreach v,official bias soft tokens bias+soft,\
+		$(v)=$(VARIANTS_DIR)/$(v)/evidence.json)
 
 lint: setup
 	$(PY) -m ruff check .

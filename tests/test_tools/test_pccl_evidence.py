@@ -178,3 +178,29 @@ def test_pccl_runs_its_config_from_the_teacher(evidence):
     assert merged['state_dict'].keys() == hook['state_dict'].keys()
     for key, value in hook['state_dict'].items():
         torch.testing.assert_close(merged['state_dict'][key], value)
+
+
+def test_compare_puts_finished_runs_side_by_side(tool, evidence, capsys):
+    out, result = evidence
+    runs = [f'official={out / "evidence.json"}',
+            f'again={out / "evidence.json"}']
+    table = tool.main(['--compare', *runs, '--teachers', 'convmae'])['table']
+    assert capsys.readouterr().out.strip() == table
+    header, _, official, again = table.splitlines()
+    assert header.startswith('| variant, convmae teacher (synthetic world)')
+    assert official.startswith('| official | ')
+    assert official.split('|')[2:] == again.split('|')[2:]
+    rgb_at_teacher = result['teachers']['convmae']['pairs'][
+        'rgb_loss_at_teacher']
+    assert f'| {rgb_at_teacher:.3f} |' in official
+
+
+@pytest.mark.parametrize('argv, message', [
+    (['--compare', 'a=x.json', 'b=y.json'], 'name it alone'),
+    (['--compare', 'evidence.json', '--teachers', 'mae'], 'LABEL=path'),
+    (['--compare', 'a=missing.json', '--teachers', 'mae'],
+     'missing.json does not exist')])
+def test_compare_refuses_bad_runs(tool, argv, message, capsys):
+    with pytest.raises(SystemExit):
+        tool.parse_args(argv)
+    assert message in capsys.readouterr().err

@@ -52,7 +52,7 @@ import univ_mm  # noqa: F401  (registers the univ_mm modules)
 from univ_mm.datasets import image_to_tensor
 from univ_mm.datasets.synthetic import CLASSES, generate_synthetic_mvip
 from univ_mm.evaluation import class_retrieval
-from univ_mm.evaluation.evidence_tables import evidence_tables
+from univ_mm.evaluation.evidence_tables import evidence_tables, variant_table
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -154,6 +154,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         'model.head.loss.threshold=0.3 (a variant; the table is labelled '
         'with them)')
     parser.add_argument(
+        '--compare', nargs='+', metavar='LABEL=EVIDENCE_JSON',
+        help='print one table of these finished runs (their evidence.json, '
+        'each of the one teacher of --teachers) and stop')
+    parser.add_argument(
         '--workers', type=int, default=len(os.sched_getaffinity(0)),
         help='worker processes, one torch thread each (the numbers do not '
         'depend on it); defaults to the cores this process may use')
@@ -164,7 +168,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.teacher and len(args.teachers) != 1:
         parser.error(f'--teacher {args.teacher} is one teacher checkpoint: '
                      'name its kind alone with --teachers')
+    if args.compare and len(args.teachers) != 1:
+        parser.error('--compare prints the runs of one teacher: name it '
+                     'alone with --teachers')
+    for run in args.compare or ():
+        label, _, path = run.partition('=')
+        if not (label and path):
+            parser.error(f'--compare {run}: give each run as '
+                         'LABEL=path/to/evidence.json')
+        if not Path(path).is_file():
+            parser.error(f'--compare {run}: {path} does not exist; it is '
+                         'written at the end of a run, into its --out-dir')
     return args
+
+
+def compare(runs: list[str], teacher: str) -> str:
+    """The :func:`variant_table` of ``LABEL=evidence.json`` runs."""
+    results = {}
+    for run in runs:
+        label, _, path = run.partition('=')
+        results[label] = json.loads(Path(path).read_text())
+        if teacher not in results[label]['teachers']:
+            raise SystemExit(f'{path} has no {teacher!r} teacher: it ran '
+                             f'{sorted(results[label]["teachers"])}')
+    return '\n'.join(variant_table(results, teacher))
 
 
 def make_data(out: Path, p: dict, seed: int) -> dict[str, Path]:
@@ -588,6 +615,10 @@ def main(argv: list[str] | None = None) -> dict:
     """Run every stage of every teacher on ``--workers`` processes; write
     evidence.json and evidence.md."""
     args, stage = parse_args(argv), StageTimer()
+    if args.compare:
+        table = compare(args.compare, args.teachers[0])
+        print(table)
+        return dict(table=table)
     use_safe_checkpoints()  # teachers load from runner checkpoints
     p, out, seed = dict(PRESETS[args.preset]), Path(args.out_dir), args.seed
     p['pccl_iters'] = args.pccl_iters or p['pccl_iters']

@@ -78,36 +78,55 @@ def teacher_table(result: dict, name: str) -> str:
     return '\n'.join(lines + ['', *diagnostics(teacher)])
 
 
+#: The header of :func:`summary_table` and :func:`variant_table`.
+SUMMARY_HEADER = [
+    '| {} (synthetic world) | positives per row | precision (chance) | '
+    'self-pairs | loss at teacher (from negatives) | RGB term at teacher | '
+    'IR probe | IR fine-tune | RGB retained, probe / fine-tune | IR->RGB '
+    'same place (%) | IR->RGB same class (%) | RGB->RGB same place (%) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|']
+
+
+def summary_row(label: str, teacher: dict) -> str:
+    """One teacher's run in one row: pseudo pairs, loss at the teacher, UNIV
+    vs teacher downstream and retrieval before -> after PCCL."""
+    pairs, seg = teacher['pairs'], teacher['seg']
+    before, after = (teacher['alignment']['before'],
+                     teacher['alignment']['after'])
+    change = {(modality, protocol): [
+        u - t if modality == 'ir' else 100 * u / t for t, u in zip(
+            seg[modality][protocol]['teacher'],
+            seg[modality][protocol]['univ'], strict=True)]
+        for modality, protocol in modality_protocols(seg)}
+    return _row(
+        label, pairs['positives_per_row'],
+        f'{pairs["precision"]:.2f} ({pairs["chance"]:.2f})',
+        pairs['self_pair_rate'],
+        f'{pairs["loss_at_teacher"]:.3f} '
+        f'({pairs["negative_loss_share"]:.0%})',
+        f'{pairs["rgb_loss_at_teacher"]:.3f}',
+        _mean_std(change['ir', 'linear probe'], '+'),
+        _mean_std(change['ir', 'fine-tune'], '+'),
+        f'{statistics.fmean(change["rgb", "linear probe"]):.2f} / '
+        f'{statistics.fmean(change["rgb", "fine-tune"]):.2f} %',
+        *(f'{100 * before[k]:.2f} -> {100 * after[k]:.2f}'
+          for k in ('ir_top1', 'ir_class_top1', 'rgb_top1')))
+
+
 def summary_table(result: dict) -> list[str]:
-    """One row per teacher: pseudo pairs, loss at the teacher, UNIV vs
-    teacher downstream and IR->RGB retrieval before -> after PCCL."""
-    lines = ['| teacher (synthetic world) | positives per row | precision '
-             '(chance) | self-pairs | loss at teacher (from negatives) | IR '
-             'probe | IR fine-tune | RGB retained, probe / fine-tune | '
-             'IR->RGB same place (%) | IR->RGB same class (%) |',
-             '|---|---|---|---|---|---|---|---|---|---|']
-    for name, teacher in result['teachers'].items():
-        pairs, seg = teacher['pairs'], teacher['seg']
-        before, after = (teacher['alignment']['before'],
-                         teacher['alignment']['after'])
-        change = {(modality, protocol): [
-            u - t if modality == 'ir' else 100 * u / t for t, u in zip(
-                seg[modality][protocol]['teacher'],
-                seg[modality][protocol]['univ'], strict=True)]
-            for modality, protocol in modality_protocols(seg)}
-        lines.append(_row(
-            name, pairs['positives_per_row'],
-            f'{pairs["precision"]:.2f} ({pairs["chance"]:.2f})',
-            pairs['self_pair_rate'],
-            f'{pairs["loss_at_teacher"]:.3f} '
-            f'({pairs["negative_loss_share"]:.0%})',
-            _mean_std(change['ir', 'linear probe'], '+'),
-            _mean_std(change['ir', 'fine-tune'], '+'),
-            f'{statistics.fmean(change["rgb", "linear probe"]):.2f} / '
-            f'{statistics.fmean(change["rgb", "fine-tune"]):.2f} %',
-            *(f'{100 * before[k]:.2f} -> {100 * after[k]:.2f}'
-              for k in ('ir_top1', 'ir_class_top1'))))
-    return lines
+    """One :func:`summary_row` per teacher."""
+    return [SUMMARY_HEADER[0].format('teacher'), SUMMARY_HEADER[1], *(
+        summary_row(name, teacher)
+        for name, teacher in result['teachers'].items())]
+
+
+def variant_table(results: dict[str, dict], teacher: str) -> list[str]:
+    """One :func:`summary_row` per run (label -> its ``evidence.json``) of
+    ``teacher``: variants side by side, in the order given."""
+    return [SUMMARY_HEADER[0].format(f'variant, {teacher} teacher'),
+            SUMMARY_HEADER[1], *(
+                summary_row(label, result['teachers'][teacher])
+                for label, result in results.items())]
 
 
 def evidence_tables(result: dict) -> str:
@@ -146,6 +165,8 @@ def diagnostics(result: dict) -> list[str]:
         'PCCL loss of a student equal to the teacher (val world), share '
         'from negatives': f'{pairs["loss_at_teacher"]:.3f}, '
         f'{pairs["negative_loss_share"]:.0%}',
+        'RGB term of a student equal to the teacher':
+        f'{pairs["rgb_loss_at_teacher"]:.3f}',
         **{f'{k}: first logged, last': f'{log["first"][k]:.3f}, '
            f'{log["last"][k]:.3f}' for k in ('loss_rgb', 'loss_ir')}}
     return ['| PCCL diagnostics | value |', '|---|---|',

@@ -11,6 +11,10 @@ from univ_mm.evaluation.pseudo_pair_statistics import pseudo_pair_statistics
 from univ_mm.models.losses.pccl_loss import weighted
 from univ_mm.registry import MODELS
 
+#: What the RGB term scores the student's RGB tokens against (see
+#: :class:`PCCLHead`).
+RGB_TERMS = ('pseudo_pairs', 'soft_pairs', 'token_cosine')
+
 
 @MODELS.register_module()
 class PCCLHead(BaseModule):
@@ -25,6 +29,13 @@ class PCCLHead(BaseModule):
             each modality. Defaults to ``dict(type='PCCLLoss')``.
         ir_weight (float): alpha, weight of the IR term. Defaults to 1.0.
         rgb_weight (float): beta, weight of the RGB term. Defaults to 1.0.
+        rgb_term (str): The RGB term. 'pseudo_pairs' (official): the
+            contrastive loss against the teacher's pseudo pairs, as the IR
+            term. Variants whose minimum is a student equal to the teacher:
+            'soft_pairs', the contrastive loss against the teacher's own
+            pair probabilities (``PCCLLoss.soft_pairs``); 'token_cosine',
+            one minus the cosine with the teacher token of the same patch.
+            Defaults to 'pseudo_pairs'.
         init_cfg (dict, optional): Defaults to None.
     """
 
@@ -32,11 +43,38 @@ class PCCLHead(BaseModule):
                  loss: dict = dict(type='PCCLLoss'),
                  ir_weight: float = 1.0,
                  rgb_weight: float = 1.0,
+                 rgb_term: str = 'pseudo_pairs',
                  init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if rgb_term not in RGB_TERMS:
+            raise ValueError(f'rgb_term must be one of {RGB_TERMS}, got '
+                             f'{rgb_term!r}')
         self.loss_module = MODELS.build(loss)
         self.ir_weight = ir_weight
         self.rgb_weight = rgb_weight
+        self.rgb_term = rgb_term
+
+    def rgb_loss(self, student_rgb: Tensor, teacher_unit: Tensor,
+                 pairs: Tensor) -> Tensor:
+        """The RGB term of ``rgb_term``, unweighted by beta.
+
+        Args:
+            student_rgb (Tensor): Student tokens of the RGB view
+                ``[B, N, C]``.
+            teacher_unit (Tensor): ``PCCLLoss.unit_tokens`` of the teacher's
+                RGB tokens ``[B, N, C]``.
+            pairs (Tensor): The teacher's pseudo pairs ``[B, N, N]``.
+
+        Returns:
+            Tensor: Scalar loss.
+        """
+        loss = self.loss_module
+        if self.rgb_term == 'token_cosine':
+            return loss.token_cosine(student_rgb, teacher_unit)
+        if self.rgb_term == 'soft_pairs':
+            pairs = loss.soft_pairs(teacher_unit)
+        return loss.contrastive(student_rgb, teacher_unit, pairs,
+                                teacher_unit=teacher_unit)
 
     def loss(self, student_rgb: Tensor, student_ir: Tensor,
              teacher_tokens: Tensor, teacher_attn: Tensor
@@ -60,13 +98,13 @@ class PCCLHead(BaseModule):
         loss = self.loss_module
         pairs = loss.pseudo_pairs(teacher_attn, teacher_tokens)
         teacher_unit = loss.unit_tokens(teacher_tokens)  # shared by both
+        loss.init_bias(teacher_unit, pairs)
         losses = dict(
             loss_ir=weighted(self.ir_weight, loss.contrastive(
                 student_ir, teacher_tokens, pairs,
                 teacher_unit=teacher_unit)),
-            loss_rgb=weighted(self.rgb_weight, loss.contrastive(
-                student_rgb, teacher_tokens, pairs,
-                teacher_unit=teacher_unit)))
+            loss_rgb=weighted(self.rgb_weight, self.rgb_loss(
+                student_rgb, teacher_unit, pairs)))
         losses.update(pseudo_pair_statistics(pairs))
         return losses
 
@@ -84,10 +122,16 @@ class PCCLHead(BaseModule):
         Returns:
             dict[str, float]: Every statistic of
             :func:`pseudo_pair_statistics`, with the loss of a student equal
-            to the teacher.
+            to the teacher, and ``rgb_loss_at_teacher``, the RGB term's
+            (of ``rgb_term``, unweighted).
         """
-        pairs = self.loss_module.pseudo_pairs(teacher_attn, teacher_tokens)
-        at_teacher = self.loss_module.contrastive(
-            teacher_tokens, teacher_tokens, pairs, reduction='none')
+        loss = self.loss_module
+        pairs = loss.pseudo_pairs(teacher_attn, teacher_tokens)
+        teacher_unit = loss.unit_tokens(teacher_tokens)
+        loss.init_bias(teacher_unit, pairs)
+        at_teacher = loss.contrastive(teacher_tokens, teacher_tokens, pairs,
+                                      reduction='none')
         stats = pseudo_pair_statistics(pairs, labels, at_teacher)
+        stats['rgb_loss_at_teacher'] = self.rgb_loss(teacher_tokens,
+                                                     teacher_unit, pairs)
         return {name: float(value) for name, value in stats.items()}

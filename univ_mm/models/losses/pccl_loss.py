@@ -5,6 +5,7 @@ https://arxiv.org/abs/2509.15642
 """
 import torch
 import torch.nn.functional as F
+from mmengine.dist import all_reduce
 from torch import Tensor, nn
 
 from univ_mm.registry import MODELS
@@ -68,6 +69,12 @@ class PCCLLoss(nn.Module):
             'attention'.
         pair_temperature (float): Softmax temperature of the 'similarity'
             source. Defaults to 0.1.
+        learnable_bias (bool): Variant (SigLIP's pairwise sigmoid loss): a
+            learnable scalar ``logit_bias`` b added to every logit,
+            ``sigmoid(cos / temperature + b)``. It is set on the first batch
+            (:meth:`init_bias`) so that the mean negative logit of a student
+            equal to the teacher is zero. The official loss (False) has no
+            bias. Defaults to False.
     """
 
     def __init__(self,
@@ -77,7 +84,8 @@ class PCCLLoss(nn.Module):
                  eps: float = 1e-6,
                  keep_top1: bool = False,
                  pair_source: str = 'attention',
-                 pair_temperature: float = 0.1) -> None:
+                 pair_temperature: float = 0.1,
+                 learnable_bias: bool = False) -> None:
         super().__init__()
         if pair_source not in PAIR_SOURCES:
             raise ValueError(f'pair_source must be one of {PAIR_SOURCES}, '
@@ -96,6 +104,11 @@ class PCCLLoss(nn.Module):
         self.keep_top1 = keep_top1
         self.pair_source = pair_source
         self.pair_temperature = pair_temperature
+        self.register_parameter(
+            'logit_bias',
+            nn.Parameter(torch.zeros(())) if learnable_bias else None)
+        if learnable_bias:  # persistent: a resumed run keeps its bias
+            self.register_buffer('bias_initialised', torch.tensor(False))
 
     def pair_weights(self, attn: Tensor, teacher_tokens: Tensor) -> Tensor:
         """Row-stochastic weights ``[B, N, N]`` of ``pair_source``."""
@@ -158,6 +171,78 @@ class PCCLLoss(nn.Module):
             return self.unit_tokens(student_tokens) @ teacher_unit.transpose(
                 1, 2) / self.temperature
 
+    def teacher_logits(self, teacher_unit: Tensor) -> Tensor:
+        """Cosine logits (with the bias, if any) of a student equal to the
+        teacher, float32, autocast off.
+
+        Args:
+            teacher_unit (Tensor): :meth:`unit_tokens` of the teacher tokens
+                ``[B, N, C]``.
+
+        Returns:
+            Tensor: ``[B, N, N]``.
+        """
+        with torch.autocast(teacher_unit.device.type, enabled=False):
+            return self.biased(
+                teacher_unit @ teacher_unit.transpose(1, 2) /
+                self.temperature)
+
+    def biased(self, logits: Tensor) -> Tensor:
+        """``logits`` plus the learnable bias; unchanged without one."""
+        return logits if self.logit_bias is None else logits + self.logit_bias
+
+    @torch.no_grad()
+    def init_bias(self, teacher_unit: Tensor, pairs: Tensor) -> None:
+        """Set the learnable bias, once: minus the mean logit of the
+        negatives (``pairs == 0``) of a student equal to the teacher, over
+        this batch of every rank. Does nothing without ``learnable_bias`` or
+        once set (a resumed run keeps its bias).
+
+        Args:
+            teacher_unit (Tensor): :meth:`unit_tokens` of the teacher tokens
+                ``[B, N, C]``.
+            pairs (Tensor): ``[B, N, N]`` from :meth:`pseudo_pairs`.
+        """
+        if self.logit_bias is None or self.bias_initialised:
+            return
+        self.logit_bias.zero_()
+        negatives = (pairs == 0).float()
+        sums = torch.stack([(self.teacher_logits(teacher_unit) *
+                             negatives).sum(), negatives.sum()])
+        all_reduce(sums)
+        self.logit_bias.fill_(-sums[0] / sums[1].clamp(min=1))
+        self.bias_initialised.fill_(True)
+
+    @torch.no_grad()
+    def soft_pairs(self, teacher_unit: Tensor) -> Tensor:
+        """Variant targets: the teacher's own pair probabilities, the
+        sigmoid of :meth:`teacher_logits`. Scored against them,
+        :meth:`contrastive` is smallest (its gradient zero) for a student
+        equal to the teacher.
+
+        Returns:
+            Tensor: ``[B, N, N]`` in (0, 1), no gradient.
+        """
+        return self.teacher_logits(teacher_unit).sigmoid()
+
+    def token_cosine(self, student_tokens: Tensor,
+                     teacher_unit: Tensor) -> Tensor:
+        """Variant term: one minus the cosine of each student token with
+        the teacher token of the same patch, averaged, times
+        ``loss_weight``; zero (with zero gradient) for a student equal to
+        the teacher.
+
+        Args:
+            student_tokens (Tensor): ``[B, N, C]``.
+            teacher_unit (Tensor): :meth:`unit_tokens` of the teacher tokens
+                ``[B, N, C]``.
+
+        Returns:
+            Tensor: Scalar loss, float32.
+        """
+        cosine = (self.unit_tokens(student_tokens) * teacher_unit).sum(dim=-1)
+        return weighted(self.loss_weight, (1 - cosine).mean())
+
     def contrastive(self, student_tokens: Tensor, teacher_tokens: Tensor,
                     pairs: Tensor, reduction: str = 'mean',
                     teacher_unit: Tensor | None = None) -> Tensor:
@@ -166,7 +251,8 @@ class PCCLLoss(nn.Module):
         Args:
             student_tokens (Tensor): ``[B, N, C]``.
             teacher_tokens (Tensor): ``[B, N, C]`` of the RGB view.
-            pairs (Tensor): ``[B, N, N]`` from :meth:`pseudo_pairs`.
+            pairs (Tensor): ``[B, N, N]`` targets: :meth:`pseudo_pairs`
+                (or :meth:`soft_pairs`).
             reduction (str): As in ``F.binary_cross_entropy_with_logits``;
                 'none' gives the loss of every pair. Defaults to 'mean'.
             teacher_unit (Tensor, optional): See :meth:`cosine_logits`.
@@ -175,8 +261,8 @@ class PCCLLoss(nn.Module):
         Returns:
             Tensor: Scalar loss, or ``[B, N, N]`` for 'none'.
         """
-        logits = self.cosine_logits(student_tokens, teacher_tokens,
-                                    teacher_unit)
+        logits = self.biased(self.cosine_logits(student_tokens,
+                                                teacher_tokens, teacher_unit))
         loss = F.binary_cross_entropy_with_logits(logits, pairs,
                                                   reduction=reduction)
         return weighted(self.loss_weight, loss)
@@ -194,4 +280,5 @@ class PCCLLoss(nn.Module):
             Tensor: Scalar loss.
         """
         pairs = self.pseudo_pairs(teacher_attn, teacher_tokens)
+        self.init_bias(self.unit_tokens(teacher_tokens), pairs)
         return self.contrastive(student_tokens, teacher_tokens, pairs)
