@@ -7,7 +7,7 @@
 default_scope = 'mmseg'
 custom_imports = dict(imports=['univ_mm'], allow_failed_imports=False)
 image_size = (64, 80)
-num_classes = 6  # univ_mm.datasets.synthetic.CLASSES
+num_classes = 6  # univ_mm.synthetic.world.CLASSES
 embed_dims = 128
 model = dict(
     type='EncoderDecoder',

@@ -7,9 +7,10 @@ from bad_jpegs import jpeg, with_orientation_6
 from mmcv.transforms import Compose
 from mmengine.dataset import default_collate
 
+from univ_mm.benchmarks.input_pipeline import psnr
 from univ_mm.datasets.transforms import LoadPairedImages
-from univ_mm.datasets.transforms import turbojpeg_region as turbojpeg
-from univ_mm.datasets.transforms.decoding import (
+from univ_mm.image_codecs import turbojpeg_region as turbojpeg
+from univ_mm.image_codecs.decoding import (
     JPEG_REDUCTIONS,
     WINDOW_MARGIN,
     EncodedImage,
@@ -20,8 +21,7 @@ from univ_mm.datasets.transforms.decoding import (
     resample_box,
 )
 from univ_mm.models.data_preprocessors import PairedDataPreprocessor
-from univ_mm.utils.pipeline_benchmark import psnr
-from univ_mm.utils.textured_pairs import write_textured_pairs
+from univ_mm.synthetic.textured_pairs import write_textured_pairs
 
 SHAPE = (96, 120)  # (H, W), MVIP's 512x640 aspect
 SCALE = 40

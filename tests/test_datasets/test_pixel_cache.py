@@ -8,8 +8,8 @@ from mmcv.transforms import Compose
 
 from univ_mm.datasets.transforms import LoadPairedImages
 from univ_mm.datasets.transforms import pixel_cache as pixel_cache_module
-from univ_mm.datasets.transforms.decoding import EncodedImage, decode
-from univ_mm.utils.textured_pairs import write_textured_pairs
+from univ_mm.image_codecs.decoding import EncodedImage, decode
+from univ_mm.synthetic.textured_pairs import write_textured_pairs
 
 
 def pipeline(**load_options) -> Compose:

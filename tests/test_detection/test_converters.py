@@ -9,7 +9,7 @@ from helpers import load_tool
 from mmdet.datasets import CocoDataset
 from pycocotools.coco import COCO
 
-from univ_mm.datasets.detection import coco_to_voc_box, parse_voc_xml
+from univ_mm.preparation.voc_coco import coco_to_voc_box, parse_voc_xml
 
 OUT = 'annotations_coco'
 

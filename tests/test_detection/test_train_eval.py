@@ -19,9 +19,9 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.checkpoint import (
     load_checkpoint_safely,
+    save_atomically,
     save_merged_backbone,
 )
 from univ_mm.utils.weights_check import PartialCheckpointError

@@ -8,8 +8,8 @@ from helpers import tiny_univ
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.engine.hooks import NonFiniteGuardHook
+from univ_mm.synthetic.world import generate_synthetic_mvip
 from univ_mm.utils import load_checkpoint_safely
 
 

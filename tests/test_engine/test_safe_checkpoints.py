@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from univ_mm.datasets.synthetic import generate_synthetic_mvip
+from univ_mm.synthetic.world import generate_synthetic_mvip
 
 #: Runs training or a tool end to end: see ``make test-fast``.
 pytestmark = pytest.mark.slow
@@ -52,9 +52,9 @@ def test_import_univ_mm_only_registers():
     assert not state['history_allowed']
     # the modules register on first use of their registry (its locations)
     for tool_only in ('univ_mm.models', 'mmseg',
-                      'univ_mm.datasets.synthetic',
-                      'univ_mm.datasets.mvip_builder',
-                      'univ_mm.datasets.detection.voc_coco',
+                      'univ_mm.synthetic.world',
+                      'univ_mm.preparation.mvip_builder',
+                      'univ_mm.preparation.voc_coco',
                       'univ_mm.datasets.segmentation'):
         assert tool_only not in state['modules']
 

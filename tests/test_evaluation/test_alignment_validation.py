@@ -9,8 +9,8 @@ from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 
 from univ_mm.datasets import MVIPDataset
-from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import DATASETS, MODELS
+from univ_mm.synthetic.world import generate_synthetic_mvip
 
 PRETRAIN_CONFIGS = sorted(Path('configs/pretrain').glob('*.py'))
 

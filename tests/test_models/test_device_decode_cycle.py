@@ -14,8 +14,8 @@ from univ_mm.models.data_preprocessors import PairedDataPreprocessor
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     is_encoded,
 )
+from univ_mm.synthetic.textured_pairs import write_textured_pairs
 from univ_mm.utils.decode_cycle import decode_on_device_cycle
-from univ_mm.utils.textured_pairs import write_textured_pairs
 
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
 SIZE = 32

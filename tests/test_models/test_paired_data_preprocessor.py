@@ -56,7 +56,7 @@ def _encoded_batch(tmp_path, num_pairs=3,
     from mmcv.transforms import Compose
     from mmengine.dataset import default_collate
 
-    from univ_mm.utils.textured_pairs import write_textured_pairs
+    from univ_mm.synthetic.textured_pairs import write_textured_pairs
     pairs = [write_textured_pairs(str(tmp_path / f'set{i}'), 1, shape)[0]
              for i, shape in enumerate(shapes[:num_pairs])]
     batches = {}

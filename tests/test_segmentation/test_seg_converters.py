@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from univ_mm.datasets.segmentation import SCUTSegDataset
-from univ_mm.datasets.segmentation.conversion import read_label
+from univ_mm.preparation.conversion import read_label
 
 
 def read(path) -> np.ndarray:

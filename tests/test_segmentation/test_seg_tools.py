@@ -12,8 +12,7 @@ from mmengine.runner import Runner
 from PIL import Image
 
 from univ_mm.datasets.segmentation import MSRSDataset
-from univ_mm.utils.atomic_io import save_atomically
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.utils.checkpoint import load_checkpoint_safely, save_atomically
 from univ_mm.utils.weights_check import PartialCheckpointError
 
 CONFIG = Path('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py')

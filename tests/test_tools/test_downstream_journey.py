@@ -14,8 +14,8 @@ from helpers import load_tool
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.models import UNIVVisionTransformer
+from univ_mm.synthetic.world import generate_synthetic_mvip
 
 SEG = 'configs/seg/fcn_univ-vit-t-p16_1xb8-300_synthetic-ir-112x112.py'
 DET = ('configs/det/'

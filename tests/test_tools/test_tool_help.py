@@ -18,15 +18,6 @@ TOOLS = sorted(str(path.relative_to(ROOT))
 #: Tools whose parser still needs torch, and why (strict: fixing one makes
 #: its test pass and asks for its removal here).
 NEEDS_TORCH = {
-    **dict.fromkeys(
-        [f'tools/dataset_converters/{name}.py' for name in (
-            'build_mvip', 'flir', 'llvip', 'm3fd', 'mfnet', 'msrs',
-            'scut_seg', 'soda', 'synthetic')],
-        'its helpers live under univ_mm.datasets, whose __init__ imports '
-        'torch'),
-    'tools/analysis/benchmark_pretrain.py':
-        'its parser takes univ_mm.utils.pipeline_benchmark.add_arguments, '
-        'a module that imports torch',
     'tools/analysis/pccl_evidence.py':
         'imports torch and the stack at module level throughout',
 }

@@ -16,10 +16,10 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader, load_checkpoint
 
 from univ_mm.registry import MODELS
-from univ_mm.utils.atomic_io import save_atomically
 from univ_mm.utils.checkpoint import (
     _without_config_text,
     load_checkpoint_safely,
+    save_atomically,
 )
 
 

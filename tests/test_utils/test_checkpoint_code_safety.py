@@ -17,7 +17,7 @@ from mmseg.registry import MODELS as SEG_MODELS
 from mmseg.structures import SegDataSample
 
 from univ_mm.registry import MODELS
-from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.checkpoint import save_atomically
 from univ_mm.utils.export import merge_lora_weights, own_backbones
 
 TINY_CONVMAE = dict(type='UNIVConvMAE', arch='tiny', img_size=64,

@@ -8,7 +8,7 @@ from mmengine.config import Config
 
 from univ_mm.utils import cli
 from univ_mm.utils.arguments import parse_converter_args
-from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.checkpoint import save_atomically
 from univ_mm.utils.cli import (
     resume_checkpoint,
     set_amp,

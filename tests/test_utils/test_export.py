@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from univ_mm.registry import MODELS
-from univ_mm.utils.atomic_io import save_atomically
+from univ_mm.utils.checkpoint import save_atomically
 from univ_mm.utils.export import export_backbone, literal_config
 
 TINY_CONVMAE = dict(type='UNIVConvMAE', arch='tiny', img_size=64,

@@ -8,8 +8,8 @@ from helpers import TINY_ARCH, load_tool
 from mmengine.config import Config
 from mmengine.visualization import BaseVisBackend
 
-from univ_mm.datasets.synthetic import generate_synthetic_mvip
 from univ_mm.registry import MODELS, VISBACKENDS, VISUALIZERS
+from univ_mm.synthetic.world import generate_synthetic_mvip
 from univ_mm.visualization import PCCLVisualizer, pca_colours
 
 CONFIG = 'configs/pretrain/univ_vit-t_synthetic-demo.py'

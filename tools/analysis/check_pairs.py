@@ -70,7 +70,7 @@ def list_pairs(args: argparse.Namespace) -> list[dict]:
 
 def score_all(pairs: list[dict], args: argparse.Namespace) -> list[dict]:
     """Score every pair with threads and a progress bar, then flag them."""
-    from univ_mm.evaluation.pair_quality import flag_pairs, score_or_reason
+    from univ_mm.preparation.pair_quality import flag_pairs, score_or_reason
     progress = ProgressBar(len(pairs), file=sys.stdout)
 
     def score(pair: dict) -> dict:
@@ -90,7 +90,7 @@ def score_all(pairs: list[dict], args: argparse.Namespace) -> list[dict]:
 
 def write_reports(rows: list[dict], args: argparse.Namespace) -> Path:
     """Write pairs.csv, worst_pairs.png and the good-pair list."""
-    from univ_mm.evaluation.pair_quality import (
+    from univ_mm.preparation.pair_quality import (
         COLUMNS,
         readable,
         worst_pairs_grid,
@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict]:
     """Score, report and print the per-source summary."""
     args = parse_args(argv)
     # torch loads after the arguments parse: --help is instant
-    from univ_mm.evaluation.pair_quality import summarize
+    from univ_mm.preparation.pair_quality import summarize
     rows = score_all(list_pairs(args), args)
     out_dir = write_reports(rows, args)
     summary = summarize(rows)

@@ -244,7 +244,7 @@ def time_variant(check: Check, cfg, flops: int | None = None) -> dict:
     """Steps/s, pairs/s, peak memory and TFLOP/s of one configuration;
     ``flops`` per step (None: counted here, after the timing, with the
     CPU's fused attention counted too)."""
-    from univ_mm.utils.profiling import count_flops
+    from univ_mm.benchmarks.profiling import count_flops
     model, wrapper = check.build(cfg)
     data = check.batch_data(model)
     for _ in range(3):
@@ -357,9 +357,9 @@ def device_decode(check: Check) -> dict:
     from mmcv.transforms import Compose
     from mmengine.dataset import pseudo_collate
 
+    from univ_mm.benchmarks.input_pipeline import write_high_entropy_pairs
     from univ_mm.models.data_preprocessors import PairedDataPreprocessor
-    from univ_mm.utils.pipeline_benchmark import write_high_entropy_pairs
-    from univ_mm.utils.textured_pairs import write_textured_pairs
+    from univ_mm.synthetic.textured_pairs import write_textured_pairs
     pairs, shape, scale = (4, (96, 120), 40) if check.dry else (
         32, (512, 640), 224)
     pipeline = Compose([
@@ -421,7 +421,7 @@ def train_val(check: Check) -> dict:
     from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
         is_encoded,
     )
-    from univ_mm.utils.textured_pairs import write_textured_pairs
+    from univ_mm.synthetic.textured_pairs import write_textured_pairs
     kinds = []
     forward = PairedDataPreprocessor.forward
 

@@ -2,7 +2,7 @@
 
 Stages per teacher (each one's time is measured and reported; the seg
 stage's is the sum of its runs):
-  data      (once) three synthetic worlds (univ_mm.datasets.synthetic):
+  data      (once) three synthetic worlds (univ_mm.synthetic.world):
             unlabelled pre-training pairs with held-out pairs, labelled
             train and val;
   teacher   the RGB teacher, from scratch on RGB images only:
@@ -50,7 +50,6 @@ from mmengine.runner import Runner
 
 import univ_mm  # noqa: F401  (registers the univ_mm modules)
 from univ_mm.datasets import image_to_tensor
-from univ_mm.datasets.synthetic import CLASSES, generate_synthetic_mvip
 from univ_mm.evaluation import class_retrieval
 from univ_mm.evaluation.evidence_tables import evidence_tables, variant_table
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
@@ -60,6 +59,7 @@ from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     MVIP_IR_STD,
 )
 from univ_mm.registry import MODELS, VISUALIZERS
+from univ_mm.synthetic.world import CLASSES, generate_synthetic_mvip
 from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.export import export_backbone
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs

@@ -28,7 +28,7 @@ import argparse
 import json
 from collections.abc import Sequence
 
-from univ_mm.datasets.mvip_builder import SOURCES, build_mvip
+from univ_mm.preparation.mvip_builder import SOURCES, build_mvip
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from mmengine.utils import track_iter_progress
 
-from univ_mm.datasets.detection import (
+from univ_mm.preparation.voc_coco import (
     COCO_OUT,
     CocoBuilder,
     VocSample,

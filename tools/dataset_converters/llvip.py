@@ -16,7 +16,7 @@ Example:
 """
 from pathlib import Path
 
-from univ_mm.datasets.detection import (
+from univ_mm.preparation.voc_coco import (
     COCO_OUT,
     VocSample,
     convert_voc_samples,

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from univ_mm.datasets.segmentation import MFNetDataset
-from univ_mm.datasets.segmentation.conversion import (
+from univ_mm.preparation.classes import MFNET_CLASSES
+from univ_mm.preparation.conversion import (
     ConversionSummary,
     missing_in,
     raise_if_any,
@@ -64,7 +64,7 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     """Convert the MFNet download at ``root`` into ``out_dir``."""
     samples = collect(root)
     summary = ConversionSummary('MFNet', out_dir,
-                                MFNetDataset.METAINFO['classes'])
+                                MFNET_CLASSES)
 
     def convert_one(sample: tuple[str, str]) -> None:
         split, name = sample

@@ -12,8 +12,8 @@ Example:
 """
 from pathlib import Path
 
-from univ_mm.datasets.segmentation import MSRSDataset
-from univ_mm.datasets.segmentation.conversion import (
+from univ_mm.preparation.classes import MSRS_CLASSES
+from univ_mm.preparation.conversion import (
     ConversionSummary,
     raise_if_any,
     require,
@@ -61,7 +61,7 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     """Convert the MSRS download at ``root`` into ``out_dir``."""
     samples = collect(root)
     summary = ConversionSummary('MSRS', out_dir,
-                                MSRSDataset.METAINFO['classes'])
+                                MSRS_CLASSES)
 
     def convert_one(sample: tuple[str, str]) -> None:
         split, name = sample

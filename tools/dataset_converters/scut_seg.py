@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from univ_mm.datasets.segmentation import SCUTSegDataset
-from univ_mm.datasets.segmentation.conversion import (
+from univ_mm.preparation.classes import SCUT_SEG_CLASSES, SCUT_SEG_RAW_IDS
+from univ_mm.preparation.conversion import (
     IGNORE_INDEX,
     ConversionSummary,
     raise_if_any,
@@ -38,7 +38,7 @@ HINT = ('Expected the official SCUT-Seg layout: images/, gt_instance/ and '
 def id_lut() -> np.ndarray:
     """Lookup table raw id -> class index (255 for unknown ids)."""
     lut = np.full(256, IGNORE_INDEX, dtype=np.uint8)
-    lut[list(SCUTSegDataset.RAW_IDS)] = np.arange(len(SCUTSegDataset.RAW_IDS))
+    lut[list(SCUT_SEG_RAW_IDS)] = np.arange(len(SCUT_SEG_RAW_IDS))
     return lut
 
 
@@ -83,7 +83,7 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     samples = collect(root)
     lut = id_lut()
     summary = ConversionSummary('SCUT-Seg', out_dir,
-                                SCUTSegDataset.METAINFO['classes'])
+                                SCUT_SEG_CLASSES)
 
     def convert_one(sample: tuple[str, str, Path, Path]) -> None:
         split, name, image, ann = sample
@@ -95,7 +95,7 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     run(samples, convert_one, summary)
     if summary.pixels[IGNORE_INDEX]:
         print(f'  note: {summary.pixels[IGNORE_INDEX]} pixels had raw ids '
-              f'outside {SCUTSegDataset.RAW_IDS} and are ignored (255)')
+              f'outside {SCUT_SEG_RAW_IDS} and are ignored (255)')
     return summary
 
 

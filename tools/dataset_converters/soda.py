@@ -15,8 +15,8 @@ Example:
 import re
 from pathlib import Path
 
-from univ_mm.datasets.segmentation import SODADataset
-from univ_mm.datasets.segmentation.conversion import (
+from univ_mm.preparation.classes import SODA_CLASSES
+from univ_mm.preparation.conversion import (
     ConversionSummary,
     missing_in,
     raise_if_any,
@@ -67,7 +67,7 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     root = release_root(root)
     samples, dropped = collect(root)
     summary = ConversionSummary('SODA', out_dir,
-                                SODADataset.METAINFO['classes'])
+                                SODA_CLASSES)
 
     def convert_one(sample: tuple[str, str]) -> None:
         split, stem = sample

@@ -23,15 +23,14 @@ from pathlib import Path
 
 import mmengine
 
-from univ_mm.datasets.segmentation import SyntheticSegDataset
-from univ_mm.datasets.segmentation.conversion import (
+from univ_mm.preparation.conversion import (
     ConversionSummary,
     read_split_list,
     require,
     run,
     save_sample,
 )
-from univ_mm.datasets.synthetic import ANNOTATIONS, LABELS
+from univ_mm.synthetic.world import ANNOTATIONS, CLASSES, LABELS
 from univ_mm.utils.arguments import parse_converter_args
 
 #: The generator's split -> the benchmarks' split.
@@ -74,7 +73,7 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     """Convert the labelled synthetic world at ``root`` into ``out_dir``."""
     samples = collect(root)
     summary = ConversionSummary('synthetic', out_dir,
-                                SyntheticSegDataset.METAINFO['classes'])
+                                CLASSES)
 
     def convert_one(sample: tuple[str, dict[str, Path], Path]) -> None:
         split, images, label_path = sample

@@ -39,7 +39,7 @@ def main() -> None:
     summary."""
     args = parse_args()
     # torch loads after the arguments parse: --help is instant
-    from univ_mm.datasets.synthetic import generate_synthetic_mvip
+    from univ_mm.synthetic.world import generate_synthetic_mvip
     summary = generate_synthetic_mvip(
         args.out_dir, num_pairs=args.num_pairs, image_size=tuple(args.size),
         sources=tuple(args.sources), seed=args.seed,

@@ -1,9 +1,10 @@
 """Datasets and transforms of UNIV pre-training.
 
 The downstream datasets are registered by :mod:`univ_mm.seg` and
-:mod:`univ_mm.det`; the tools' helpers (:mod:`.synthetic`,
-:mod:`.mvip_builder`, the converters' :mod:`.segmentation.conversion` and
-:mod:`.detection.voc_coco`) are imported where they are used.
+:mod:`univ_mm.det`; offline preparation (converters' helpers, the MVIP
+builder) is :mod:`univ_mm.preparation`, the synthetic world
+:mod:`univ_mm.synthetic`, image decoding and file checks
+:mod:`univ_mm.image_codecs`.
 """
 from .mvip import MVIPDataset
 from .transforms import (

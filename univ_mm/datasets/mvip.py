@@ -7,10 +7,9 @@ from mmengine import fileio
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
-from univ_mm.datasets.validation import CheckedDatasetMixin, short_list
+from univ_mm.datasets.validation import CheckedDatasetMixin
+from univ_mm.image_codecs.inspection import IMG_SUFFIXES, short_list
 from univ_mm.registry import DATASETS
-
-IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
 
 @DATASETS.register_module()

@@ -8,8 +8,8 @@ from importlib import import_module
 #: Each helper exported here, and the module that defines it.
 _EXPORTS = {
     'latest_checkpoint': 'atomic_io',
-    'save_atomically': 'atomic_io',
     'load_checkpoint_safely': 'checkpoint',
+    'save_atomically': 'checkpoint',
     'save_merged_backbone': 'checkpoint',
     'use_safe_checkpoints': 'checkpoint',
 }

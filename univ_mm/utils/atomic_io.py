@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-import torch
 from mmengine.fileio import LocalBackend, register_backend
 
 #: Checkpoints MMEngine's CheckpointHook names by progress.
@@ -128,11 +127,6 @@ def _no_space(path: Path, tmp: Path, err: OSError) -> OSError:
         f'free on {path.parent}. {path} is left as it was. Free some space '
         '(e.g. delete old checkpoints or lower max_keep_ckpts) or write to '
         'another --work-dir, then resume.', str(path))
-
-
-def save_atomically(obj: object, path: str | Path) -> Path:
-    """``torch.save`` ``obj`` to ``path`` atomically."""
-    return write_atomically(path, lambda file: torch.save(obj, file))
 
 
 class AtomicLocalBackend(LocalBackend):

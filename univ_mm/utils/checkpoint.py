@@ -36,7 +36,7 @@ from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import CheckpointLoader
 from torch import Tensor
 
-from univ_mm.utils.atomic_io import save_atomically, use_atomic_local_writes
+from univ_mm.utils.atomic_io import use_atomic_local_writes, write_atomically
 
 
 def _numpy_types() -> list:
@@ -263,6 +263,12 @@ def use_safe_checkpoints() -> None:
     _pickle_history_buffers()
     _use_safe_loading()
     use_atomic_local_writes()
+
+
+def save_atomically(obj: object, path: str | Path) -> Path:
+    """``torch.save`` ``obj`` to ``path`` atomically
+    (:func:`~univ_mm.utils.atomic_io.write_atomically`)."""
+    return write_atomically(path, lambda file: torch.save(obj, file))
 
 
 def save_merged_backbone(state_dict: dict[str, Tensor], path: str | Path,

@@ -17,7 +17,7 @@ def decode_on_device_cycle(cfg: Config, data_root: str, size: int,
     Args:
         cfg (Config): The config; changed in place.
         data_root (str): Generated pairs of one source, ``TEXTURED``
-            (:func:`univ_mm.utils.textured_pairs.write_textured_pairs`).
+            (:func:`univ_mm.synthetic.textured_pairs.write_textured_pairs`).
         size (int): Crop side.
         hold_out (int): Pairs held out for validation.
         iters (int): Training iterations, then one validation.

@@ -1,4 +1,5 @@
 """MFNet: RGB-thermal urban scenes with nine semantic classes."""
+from univ_mm.preparation.classes import MFNET_CLASSES
 from univ_mm.registry import DATASETS
 
 from .checked import CheckedSegDataset
@@ -26,8 +27,7 @@ class MFNetDataset(CheckedSegDataset):
     CONVERTER = ('mfnet.py', '/path/to/ir_seg_dataset')
     ROOT_PER_MODALITY = True  # OUT/ir, OUT/rgb
     METAINFO = dict(
-        classes=('unlabeled', 'car', 'person', 'bike', 'curve', 'car_stop',
-                 'guardrail', 'color_cone', 'bump'),
+        classes=MFNET_CLASSES,
         palette=[[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0],
                  [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128],
                  [64, 0, 0]])

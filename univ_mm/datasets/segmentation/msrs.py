@@ -1,4 +1,5 @@
 """MSRS: the official UNIV infrared segmentation benchmark."""
+from univ_mm.preparation.classes import MSRS_CLASSES
 from univ_mm.registry import DATASETS
 
 from .mfnet import MFNetDataset
@@ -23,6 +24,5 @@ class MSRSDataset(MFNetDataset):
 
     CONVERTER = ('msrs.py', '/path/to/MSRS')
     METAINFO = dict(
-        classes=('unlabelled', 'car', 'person', 'bike', 'curve', 'car stop',
-                 'guardrail', 'colour cone', 'bump'),
+        classes=MSRS_CLASSES,
         palette=MFNetDataset.METAINFO['palette'])

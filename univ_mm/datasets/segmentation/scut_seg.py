@@ -1,4 +1,5 @@
 """SCUT-Seg: thermal road scenes from SCUT FIR Pedestrian, 10 classes."""
+from univ_mm.preparation.classes import SCUT_SEG_CLASSES, SCUT_SEG_RAW_IDS
 from univ_mm.registry import DATASETS
 
 from .checked import CheckedSegDataset
@@ -23,10 +24,9 @@ class SCUTSegDataset(CheckedSegDataset):
 
     CONVERTER = ('scut_seg.py', '/path/to/SCUT-Seg')
     METAINFO = dict(
-        classes=('background', 'road', 'person', 'rider', 'car', 'truck',
-                 'fence', 'tree', 'bus', 'pole'),
+        classes=SCUT_SEG_CLASSES,
         palette=[[0, 0, 0], [128, 64, 128], [60, 20, 220], [0, 0, 255],
                  [142, 0, 0], [70, 0, 0], [153, 153, 190], [35, 142, 107],
                  [100, 60, 0], [153, 153, 153]])
     #: Raw label id of each class, in class order (the official release).
-    RAW_IDS = (0, 7, 24, 25, 26, 27, 13, 21, 28, 17)
+    RAW_IDS = SCUT_SEG_RAW_IDS

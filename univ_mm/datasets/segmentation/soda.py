@@ -1,6 +1,7 @@
 """SODA: thermal images of indoor and outdoor scenes, 21 classes."""
 from mmseg.datasets import PascalVOCDataset
 
+from univ_mm.preparation.classes import SODA_CLASSES
 from univ_mm.registry import DATASETS
 
 from .checked import CheckedSegDataset
@@ -25,8 +26,5 @@ class SODADataset(CheckedSegDataset):
 
     CONVERTER = ('soda.py', '/path/to/SODA')
     METAINFO = dict(
-        classes=('background', 'person', 'building', 'tree', 'road', 'pole',
-                 'grass', 'door', 'table', 'chair', 'car', 'bicycle', 'lamp',
-                 'monitor', 'trafficCone', 'trash can', 'animal', 'fence',
-                 'sky', 'river', 'sidewalk'),
+        classes=SODA_CLASSES,
         palette=PascalVOCDataset.METAINFO['palette'])

@@ -1,6 +1,6 @@
 """The labelled synthetic world as a segmentation benchmark."""
-from univ_mm.datasets.synthetic import CLASSES
 from univ_mm.registry import DATASETS
+from univ_mm.synthetic.world import CLASSES
 
 from .mfnet import MFNetDataset
 
@@ -13,7 +13,7 @@ class SyntheticSegDataset(MFNetDataset):
     visible root in the mmseg layout (``img_dir/{train,test}``,
     ``ann_dir/...``, ``.png``) from what
     ``tools/misc/generate_synthetic_mvip.py --with-labels`` generates. Its
-    six classes (:data:`univ_mm.datasets.synthetic.CLASSES`) all count in
+    six classes (:data:`univ_mm.synthetic.world.CLASSES`) all count in
     mIoU. It exists for the newcomer's journey (``make demo-downstream``):
     the numbers it gives say that the pipeline works, not how good a
     backbone is.

@@ -5,9 +5,14 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine import fileio
 
+from univ_mm.image_codecs.decoding import (
+    EncodedImage,
+    decode,
+    image_size,
+    is_jpeg,
+)
 from univ_mm.registry import TRANSFORMS
 
-from .decoding import EncodedImage, decode, image_size, is_jpeg
 from .pixel_cache import PixelCache
 
 DECODE_MODES = ('full', 'crop', 'device')

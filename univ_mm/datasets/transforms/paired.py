@@ -7,9 +7,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform, RandomFlip
 from mmcv.transforms.utils import cache_randomness
 
+from univ_mm.image_codecs.decoding import decode_box, resample_box
 from univ_mm.registry import TRANSFORMS
-
-from .decoding import decode_box, resample_box
 
 
 @TRANSFORMS.register_module()
@@ -21,7 +20,7 @@ class PairedRandomResizedCrop(BaseTransform):
     ``round(s * W)`` pixels (the aspect ratio of the image is kept), place
     it uniformly at random, cut the *same* box out of every key and resize
     it to ``scale`` (output pixel centres spread evenly over the box, see
-    :func:`~univ_mm.datasets.transforms.decoding.resample_box`). Random
+    :func:`~univ_mm.image_codecs.decoding.resample_box`). Random
     numbers come from NumPy's global generator, so MMEngine's seeding makes
     them reproducible.
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from mmengine.logging import print_log
 
-from .decoding import EncodedImage, decode
+from univ_mm.image_codecs.decoding import EncodedImage, decode
 
 #: Kept free on the cache's disk for everything else.
 RESERVE_BYTES = 2**30

@@ -155,7 +155,7 @@ def resample_boxes(images: Sequence[Tensor], boxes: Sequence[Sequence[int]],
     """Bilinear resampling of one box (``x1, y1, x2, y2``) of each ``[C, H,
     W]`` image to ``out_shape`` (``h, w``), output pixel centres spread
     evenly over the box (as the CPU pipeline's
-    :func:`univ_mm.datasets.transforms.decoding.resample_box`).
+    :func:`univ_mm.image_codecs.decoding.resample_box`).
 
     The boxes travel to the images' device as one tensor; images of one
     size are stacked and resampled by one :func:`roi_align` call.

@@ -3,7 +3,7 @@ file stems: LLVIP, DroneVehicle, MSRS and M3FD."""
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from univ_mm.datasets.segmentation.conversion import read_split_list
+from univ_mm.preparation.conversion import read_split_list
 
 from .common import ReadOptions, SourceScan, list_images, pair_by_stem
 

@@ -19,7 +19,7 @@ import mmengine
 import numpy as np
 from mmengine.logging import MMLogger
 
-from univ_mm.datasets.detection.voc_coco import CocoBuilder
+from univ_mm.preparation.voc_coco import CocoBuilder
 
 CLASSES = ('sky', 'road', 'building', 'tree', 'person', 'car')
 # 8-bit IR intensity of each class by (day, night).
@@ -294,7 +294,7 @@ def _read_manifest(out_dir: str) -> dict:
 def _write_manifest(out_dir: str, params: dict, complete: bool) -> None:
     """Record the parameters of the set being (or having been) written."""
     mmengine.dump({
-        'generator': 'univ_mm.datasets.synthetic.generate_synthetic_mvip',
+        'generator': 'univ_mm.synthetic.world.generate_synthetic_mvip',
         'complete': complete, 'classes': CLASSES, 'things': THINGS,
         'params': params}, osp.join(out_dir, MANIFEST), indent=1)
 

@@ -2,7 +2,7 @@
 import pytest
 from det_layouts import HEIGHT, WIDTH, write_image, write_voc
 
-from univ_mm.datasets.detection import (
+from univ_mm.preparation.voc_coco import (
     CocoBuilder,
     VocObject,
     VocSample,

@@ -1,10 +1,12 @@
 """The pre-training input pipeline against a release-style one, per core.
 
 ``tools/analysis/benchmark_pretrain.py CONFIG --pipeline`` calls
-:func:`main`. The per-core figures are timed in one process on one thread
-as CPU time of that thread (:func:`time.thread_time`: what a core spends,
-robust to other processes sharing the machine), the contenders taking
-turns over the same pairs (rounds, medians). Worker and device rates are
+:func:`main` (options:
+:func:`univ_mm.benchmarks.arguments.add_input_pipeline_arguments`). The
+per-core figures are timed in one process on one thread as CPU time of
+that thread (:func:`time.thread_time`: what a core spends, robust to other
+processes sharing the machine), the contenders taking turns over the same
+pairs (rounds, medians). Worker and device rates are
 wall-clock.
 
 The release-style reference follows the UNIV release's description: PIL
@@ -31,13 +33,14 @@ from mmcv.transforms import Compose
 from mmengine import fileio
 from PIL import Image
 
+from univ_mm.benchmarks.profiling import median_seconds
 from univ_mm.datasets.transforms import (
     LoadPairedImages,
     PairedRandomFlip,
     PairedRandomResizedCrop,
     image_to_tensor,
 )
-from univ_mm.datasets.transforms.decoding import (
+from univ_mm.image_codecs.decoding import (
     EncodedImage,
     decode,
     decode_box,
@@ -53,8 +56,7 @@ from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     MVIP_IR_STD,
 )
 from univ_mm.registry import DATASETS, TRANSFORMS
-from univ_mm.utils.profiling import median_seconds
-from univ_mm.utils.textured_pairs import (
+from univ_mm.synthetic.textured_pairs import (
     SOURCE,
     pink_noise,
     write_textured_pairs,
@@ -64,19 +66,13 @@ STAGES = ('read', 'decode', 'crop/resize', 'flip', 'pack')
 DEVICE_CPU_PART = 'ours, device decode (CPU part)'
 EXACT_JPEG = 'ours, fast_jpeg=False'
 Stage = Callable[[object], object]
-#: Generated pair kinds: ``textured_pairs``' 1/f noise at quality 90 (about
-#: 115 / 60 KB per 640x512 RGB / IR image, the smooth spectrum of natural
-#: photographs), and a high-entropy stress case: flatter noise with strong
-#: grain at quality 92 (about 245 / 200 KB), where Huffman decoding weighs
-#: more.
-TEXTURES = ('smooth', 'high-entropy')
 
 
 def write_high_entropy_pairs(data_root: str, num_pairs: int,
                              shape: tuple[int, int] = (512, 640),
                              seed: int = 0) -> list[dict]:
     """Write high-entropy JPEG pairs (quality 92) in the layout of
-    :func:`~univ_mm.utils.textured_pairs.write_textured_pairs`.
+    :func:`~univ_mm.synthetic.textured_pairs.write_textured_pairs`.
 
     Returns:
         list[dict]: ``dict(rgb_path, ir_path)`` per pair.
@@ -451,32 +447,6 @@ def report(result: dict) -> str:
     return '\n'.join(lines)
 
 
-def add_arguments(parser) -> None:
-    """The pipeline mode's options of ``benchmark_pretrain.py``."""
-    group = parser.add_argument_group('pipeline mode (--pipeline)')
-    group.add_argument('--pipeline', action='store_true',
-                       help='compare the config\'s input pipeline with a '
-                       'release-style one instead of timing the step')
-    group.add_argument('--data-root', help='pairs to read (MVIP layout, '
-                       'the config\'s dataset); default: generated '
-                       'textured 640x512 JPEG pairs')
-    group.add_argument('--textures', nargs='+', choices=TEXTURES,
-                       default=list(TEXTURES),
-                       help='kinds of generated pairs, each timed in turn '
-                       '(without --data-root): smooth 1/f noise at JPEG '
-                       'quality 90, high-entropy noise at quality 92')
-    group.add_argument('--pairs', type=int, default=48,
-                       help='pairs per round')
-    group.add_argument('--workers', type=int, nargs='*', default=[2],
-                       help='dataloader worker counts to time')
-    group.add_argument('--worker-batches', type=int, default=10,
-                       help='batches timed per worker count, after 2 x '
-                       'workers warm-up batches; use >= 5 x workers')
-    group.add_argument('--tflops', type=float, default=445.0,
-                       help='GPU rate for the step estimate (default: 45 %% '
-                       'of an H200\'s 989 dense bf16 TFLOP/s)')
-
-
 def dataset_config(cfg, data_root: str | None, tmp: str) -> dict:
     """The config's training dataset on ``data_root``, or on generated
     pairs written to ``tmp``."""
@@ -492,7 +462,8 @@ def run(cfg, args, flops_per_pair: float) -> dict:
 
     Args:
         cfg (Config): The pre-training config.
-        args (argparse.Namespace): Parsed options of :func:`add_arguments`
+        args (argparse.Namespace): Parsed options of
+            :func:`~univ_mm.benchmarks.arguments.add_input_pipeline_arguments`
             and ``--repeats`` (rounds).
         flops_per_pair (float): FLOPs of one training step per pair.
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from univ_mm.datasets.mvip import MVIPDataset
-from univ_mm.datasets.synthetic import (
+from univ_mm.synthetic.world import (
     CLASSES,
     THINGS,
     Scene,

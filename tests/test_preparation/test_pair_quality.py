@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 
-from univ_mm.evaluation.pair_quality import (
+from univ_mm.preparation.pair_quality import (
     best_shift,
     edge_map,
     flag_pairs,

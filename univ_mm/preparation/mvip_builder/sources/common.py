@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from univ_mm.datasets.mvip import IMG_SUFFIXES
-from univ_mm.datasets.segmentation.conversion import require
+from univ_mm.image_codecs.inspection import IMG_SUFFIXES
+from univ_mm.preparation.conversion import require
 
 #: Suffixes written as another spelling of the same format.
 SAME_FORMAT = {'.jpeg': '.jpg', '.tiff': '.tif'}

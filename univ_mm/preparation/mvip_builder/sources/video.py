@@ -2,7 +2,7 @@
 tracking). ``frame_stride`` keeps every N-th frame of each sequence."""
 from pathlib import Path
 
-from univ_mm.datasets.segmentation.conversion import require
+from univ_mm.preparation.conversion import require
 
 from .common import (
     ReadOptions,

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from univ_mm.utils import cost_model
-from univ_mm.utils.cost_model import GPUS, FakeTensorMode
+from univ_mm.benchmarks import cost_model
+from univ_mm.benchmarks.cost_model import GPUS, FakeTensorMode
 
 
 def linear_then_double():
