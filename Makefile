@@ -46,13 +46,13 @@ demo: setup
 # alignment; prints the tables, writes evidence.md
 TEACHERS ?= supervised mae convmae
 evidence: setup
-	$(PY) tools/analysis/pccl_evidence.py --out-dir $(EVIDENCE_DIR) \
+	$(PY) projects/pccl_evidence/run.py --out-dir $(EVIDENCE_DIR) \
 		--teachers $(TEACHERS)
 
-# Third round (docs/pccl_evidence.md#third-round-an-rgb-term-with-the-teacher-as-its-fixed-point):
+# Third round (projects/pccl_evidence/README.md#third-round-an-rgb-term-with-the-teacher-as-its-fixed-point):
 # the official PCCL and four variants on one MAE teacher, then one table
 VARIANTS_DIR := work_dirs/evidence_variants
-VARIANT_RUN := $(PY) tools/analysis/pccl_evidence.py --teachers mae
+VARIANT_RUN := $(PY) projects/pccl_evidence/run.py --teachers mae
 VARIANT_TEACHER := --teacher $(VARIANTS_DIR)/official/mae/teacher/iter_600.pth
 BIAS := model.head.loss.learnable_bias=True \
 	optim_wrapper.paramwise_cfg.custom_keys.logit_bias.lr_mult=1000 \

@@ -25,7 +25,7 @@ from mvip_layouts import (
 
 from univ_mm.datasets import MVIPDataset
 from univ_mm.image_codecs.inspection import inspect_image
-from univ_mm.preparation.mvip_builder import build_mvip
+from univ_mm.preparation.mvip_builder.build import build_mvip
 
 
 @pytest.fixture(scope='module')

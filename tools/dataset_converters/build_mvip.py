@@ -28,7 +28,7 @@ import argparse
 import json
 from collections.abc import Sequence
 
-from univ_mm.preparation.mvip_builder import SOURCES, build_mvip
+from univ_mm.preparation.mvip_builder.sources import SOURCES
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -66,6 +66,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> dict[str, dict]:
     """Build MVIP and print what each source got."""
     args = parse_args(argv)
+    # the image checks load mmcv (and torch with it): after --help
+    from univ_mm.preparation.mvip_builder.build import build_mvip
     report = build_mvip(
         args.out_dir, {k: getattr(args, k) for k in SOURCES
                        if getattr(args, k)},

@@ -8,7 +8,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
 from univ_mm.datasets.validation import CheckedDatasetMixin
-from univ_mm.image_codecs.inspection import IMG_SUFFIXES, short_list
+from univ_mm.image_codecs.listing import IMG_SUFFIXES, short_list
 from univ_mm.registry import DATASETS
 
 

@@ -14,8 +14,6 @@ from PIL import Image
 from .decoding import EncodedImage, decode, is_jpeg
 from .turbojpeg_region import read_header, unsupported
 
-#: The suffixes of the image files the datasets and tools list.
-IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 #: How a complete file of each format ends (JPEG: EOI marker, PNG: IEND).
 END_MARKERS = {'JPEG': b'\xff\xd9', 'PNG': b'IEND\xaeB`\x82'}
 #: Bytes at the end of a file searched for the end marker (padding allowed).
@@ -30,13 +28,6 @@ CHECK_MODES = ('none', 'header', 'full')
 #: ``'turbojpeg'`` (:class:`~univ_mm.datasets.transforms.LoadPairedImages`:
 #: libjpeg-turbo, which refuses CMYK, lossless and corrupt JPEGs).
 DECODERS = ('cv2', 'turbojpeg')
-
-
-def short_list(items: Sequence[object], limit: int = 5) -> str:
-    """At most ``limit`` items, saying how many more there are."""
-    shown = ', '.join(str(i) for i in items[:limit])
-    more = len(items) - limit
-    return f'[{shown}{f", ... (+{more} more)" if more > 0 else ""}]'
 
 
 def _read_header(data: bytes, decoder: str

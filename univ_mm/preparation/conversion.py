@@ -16,7 +16,7 @@ import numpy as np
 from mmengine.utils import track_progress
 from PIL import Image
 
-from univ_mm.image_codecs.inspection import short_list
+from univ_mm.image_codecs.listing import short_list
 
 #: Value of pixels that the loss and the metric ignore.
 IGNORE_INDEX = 255

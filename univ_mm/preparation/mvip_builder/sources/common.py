@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from univ_mm.image_codecs.inspection import IMG_SUFFIXES
+from univ_mm.image_codecs.listing import IMG_SUFFIXES
 from univ_mm.preparation.conversion import require
 
 #: Suffixes written as another spelling of the same format.

@@ -2,7 +2,7 @@
 2020), 5,142 pairs at 640x512."""
 from pathlib import Path
 
-from univ_mm.image_codecs.inspection import IMG_SUFFIXES
+from univ_mm.image_codecs.listing import IMG_SUFFIXES
 from univ_mm.preparation.conversion import read_split_list, require
 
 from .common import ReadOptions, SourcePair, SourceScan, images_in, safe_name

@@ -1,10 +1,10 @@
-# PCCL of `make evidence` (tools/analysis/pccl_evidence.py): the demo
+# PCCL of `make evidence` (projects/pccl_evidence/run.py): the demo
 # config's code path at the evidence world's size (64 x 80 px, patch 8: 80
 # patches) on the evidence ViT (6 layers, 128 dims), the official lr rule
 # (1.5e-4 per 256 pairs) and the demo's schedule shape (1/8 linear warm-up,
 # cosine to 1 %). The tool points the data at its world and the teacher at
 # its checkpoint (model.teacher.init_cfg.checkpoint).
-_base_ = ['../pretrain/univ_vit-t_synthetic-demo.py']
+_base_ = ['../../../configs/pretrain/univ_vit-t_synthetic-demo.py']
 
 # model settings
 image_size = (64, 80)

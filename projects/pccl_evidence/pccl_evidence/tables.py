@@ -1,7 +1,9 @@
-"""The markdown tables of ``tools/analysis/pccl_evidence.py``'s results
+"""The markdown tables of ``projects/pccl_evidence/run.py``'s results
 (its ``evidence.json``): a summary row per teacher, then per teacher the
 downstream, alignment and PCCL diagnostics tables."""
+import json
 import statistics
+from pathlib import Path
 
 
 def modality_protocols(seg: dict) -> list[tuple[str, str]]:
@@ -171,3 +173,15 @@ def diagnostics(result: dict) -> list[str]:
            f'{log["last"][k]:.3f}' for k in ('loss_rgb', 'loss_ir')}}
     return ['| PCCL diagnostics | value |', '|---|---|',
             *(f'| {k} | {v} |' for k, v in rows.items())]
+
+
+def compare_runs(runs: list[str], teacher: str) -> str:
+    """The :func:`variant_table` of ``LABEL=evidence.json`` runs."""
+    results = {}
+    for run in runs:
+        label, _, path = run.partition('=')
+        results[label] = json.loads(Path(path).read_text())
+        if teacher not in results[label]['teachers']:
+            raise SystemExit(f'{path} has no {teacher!r} teacher: it ran '
+                             f'{sorted(results[label]["teachers"])}')
+    return '\n'.join(variant_table(results, teacher))

@@ -1,7 +1,7 @@
 # MAE pre-training (MMPretrain's MAE, MAEViT, MAEPretrainDecoder and
 # MAEPretrainHead) of the evidence ViT (6 layers, 128 dims, patch 8) on the
 # RGB images of the evidence world's pre-training pairs; `make evidence`
-# (tools/analysis/pccl_evidence.py) points the data at its world. Shrunk to
+# (projects/pccl_evidence/run.py) points the data at its world. Shrunk to
 # CPU minutes: 64 px crops (8 x 8 patches), a 2-block decoder and a short,
 # high-lr schedule instead of MAE's 400+ epochs.
 _base_ = [

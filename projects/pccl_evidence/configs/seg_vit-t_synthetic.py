@@ -1,4 +1,4 @@
-# Downstream segmentation of `make evidence` (tools/analysis/pccl_evidence.py)
+# Downstream segmentation of `make evidence` (projects/pccl_evidence/run.py)
 # on the labelled synthetic world: the evidence ViT (6 layers, 128 dims,
 # patch 8) + a linear head (FCNHead without convs). The tool fills in per
 # run: the datasets (world, modality), the normalisation of the modality,

@@ -1,4 +1,4 @@
-"""tools/analysis/pccl_evidence.py: every stage runs, at smoke size, for a
+"""projects/pccl_evidence: every stage runs, at smoke size, for a
 supervised ViT and a ConvMAE teacher on two workers, with the numbers of a
 teacher run alone on one; every teacher kind builds and fills its PCCL
 teacher."""
@@ -9,9 +9,11 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
-from helpers import load_tool
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
+from pccl_evidence import experiment, settings
+from pccl_evidence.arguments import parse_args
+from pccl_evidence.tables import compare_runs
 
 from univ_mm.registry import MODELS
 from univ_mm.utils import load_checkpoint_safely
@@ -27,18 +29,18 @@ SMOKE = ['--preset', 'smoke', '--seed', '3', '--cfg-options',
          'model.head.loss.threshold=0.5']
 
 
-@pytest.fixture(scope='module')
-def tool():
-    return load_tool('analysis/pccl_evidence.py')
+def run(argv: list[str]) -> dict:
+    """What ``run.py ARGV`` does, returning the result."""
+    return experiment.run(parse_args(argv))
 
 
 @pytest.fixture(scope='module')
-def evidence(tool, tmp_path_factory):
+def evidence(tmp_path_factory):
     """Run the whole experiment once with the 'smoke' preset."""
     out = tmp_path_factory.mktemp('evidence')
     # whatever scope an earlier MMSeg run left current
     with DefaultScope.overwrite_default_scope('mmseg'):
-        result = tool.main([*SMOKE, '--out-dir', str(out), '--teachers',
+        result = run([*SMOKE, '--out-dir', str(out), '--teachers',
                             *RUN, '--workers', '2'])
     return out, result
 
@@ -49,14 +51,15 @@ def build(cfg: Config):
 
 
 @pytest.mark.parametrize('teacher', ['supervised', 'mae', 'convmae'])
-def test_each_teacher_builds_and_fills_its_pccl_teacher(tool, teacher):
-    preset, spec = tool.PRESETS['smoke'], tool.TEACHERS[teacher]
-    backbone = tool.BACKBONES[spec['backbone']]
+def test_each_teacher_builds_and_fills_its_pccl_teacher(teacher):
+    preset, spec = settings.PRESETS['smoke'], settings.TEACHERS[teacher]
+    backbone = settings.BACKBONES[spec['backbone']]
     kind, name = ('seg', backbone['seg']) if spec['pretrain'] is None else (
         'pretrain', spec['pretrain'])
-    trained = build(tool.load_config(preset, spec['backbone'], kind, name))
-    pccl = tool.load_config(preset, spec['backbone'], 'pccl',
-                            backbone['pccl'])
+    trained = build(experiment.load_config(preset, spec['backbone'], kind,
+                                           name))
+    pccl = experiment.load_config(preset, spec['backbone'], 'pccl',
+                                  backbone['pccl'])
     pccl.model.teacher.init_cfg = None
     univ = build(pccl)
     source, target = (trained.backbone.state_dict(),
@@ -68,15 +71,15 @@ def test_each_teacher_builds_and_fills_its_pccl_teacher(tool, teacher):
     assert univ.teacher.token_stride == backbone['stride']
 
 
-def test_one_teacher_checkpoint_needs_one_teacher(tool):
+def test_one_teacher_checkpoint_needs_one_teacher():
     with pytest.raises(SystemExit):
-        tool.parse_args(['--teacher', 'iter_800.pth'])
+        parse_args(['--teacher', 'iter_800.pth'])
 
 
-def test_workers_default_to_the_usable_cores(tool):
-    assert tool.parse_args([]).workers == len(os.sched_getaffinity(0))
+def test_workers_default_to_the_usable_cores():
+    assert parse_args([]).workers == len(os.sched_getaffinity(0))
     with pytest.raises(SystemExit):
-        tool.parse_args(['--workers', '0'])
+        parse_args(['--workers', '0'])
 
 
 def test_report_has_every_stage_number_and_seed(evidence):
@@ -113,12 +116,12 @@ def test_report_has_every_stage_number_and_seed(evidence):
 
 
 def test_a_teacher_alone_on_one_worker_gets_the_same_numbers(
-        tool, evidence, tmp_path):
+        evidence, tmp_path):
     """Exact on purpose: both runs are one-thread worker processes of this
     test on this machine, so they run the same kernels; what is compared
     is that the scheduling of jobs over workers changes no number."""
     out, result = evidence
-    alone = tool.main([*SMOKE, '--out-dir', str(tmp_path), '--teachers',
+    alone = run([*SMOKE, '--out-dir', str(tmp_path), '--teachers',
                        'supervised', '--workers', '1'])
 
     def numbers(run: dict, root: Path) -> dict:
@@ -180,12 +183,12 @@ def test_pccl_runs_its_config_from_the_teacher(evidence):
         torch.testing.assert_close(merged['state_dict'][key], value)
 
 
-def test_compare_puts_finished_runs_side_by_side(tool, evidence, capsys):
+def test_compare_puts_finished_runs_side_by_side(evidence):
     out, result = evidence
     runs = [f'official={out / "evidence.json"}',
             f'again={out / "evidence.json"}']
-    table = tool.main(['--compare', *runs, '--teachers', 'convmae'])['table']
-    assert capsys.readouterr().out.strip() == table
+    args = parse_args(['--compare', *runs, '--teachers', 'convmae'])
+    table = compare_runs(args.compare, args.teachers[0])
     header, _, official, again = table.splitlines()
     assert header.startswith('| variant, convmae teacher (synthetic world)')
     assert official.startswith('| official | ')
@@ -200,7 +203,7 @@ def test_compare_puts_finished_runs_side_by_side(tool, evidence, capsys):
     (['--compare', 'evidence.json', '--teachers', 'mae'], 'LABEL=path'),
     (['--compare', 'a=missing.json', '--teachers', 'mae'],
      'missing.json does not exist')])
-def test_compare_refuses_bad_runs(tool, argv, message, capsys):
+def test_compare_refuses_bad_runs(argv, message, capsys):
     with pytest.raises(SystemExit):
-        tool.parse_args(argv)
+        parse_args(argv)
     assert message in capsys.readouterr().err

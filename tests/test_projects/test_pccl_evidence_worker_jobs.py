@@ -1,12 +1,11 @@
-"""univ_mm.utils.worker_jobs: jobs and their follow-ups run on one-thread
+"""pccl_evidence.worker_jobs: jobs and their follow-ups run on one-thread
 workers, by priority, and a failure stops the run."""
 import gc
 import os
 
 import pytest
 import torch
-
-from univ_mm.utils.worker_jobs import Job, run_jobs
+from pccl_evidence.worker_jobs import Job, run_jobs
 
 
 def report(name: str) -> tuple[str, int, int, int]:

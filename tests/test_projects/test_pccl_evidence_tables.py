@@ -1,6 +1,6 @@
-"""univ_mm.evaluation.evidence_tables: the downstream rows compare UNIV
+"""pccl_evidence.tables: the downstream rows compare UNIV
 with its teacher seed by seed."""
-from univ_mm.evaluation.evidence_tables import modality_protocols, seg_rows
+from pccl_evidence.tables import modality_protocols, seg_rows
 
 
 def test_downstream_rows_pair_the_seeds():

@@ -1,4 +1,5 @@
-"""Show what PCCL does, at toy scale on CPU, for three kinds of teacher.
+"""The stages of the PCCL evidence, at toy scale on CPU, for three kinds of
+teacher (paths relative to this project).
 
 Stages per teacher (each one's time is measured and reported; the seg
 stage's is the sum of its runs):
@@ -7,20 +8,20 @@ stage's is the sum of its runs):
             train and val;
   teacher   the RGB teacher, from scratch on RGB images only:
             'supervised' a ViT trained on segmentation (linear head;
-                       configs/evidence/seg_vit-t_synthetic.py),
+                       configs/seg_vit-t_synthetic.py),
             'mae'      the same ViT pre-trained with MMPretrain's MAE
-                       (configs/evidence/mae_vit-t_synthetic.py),
+                       (configs/mae_vit-t_synthetic.py),
             'convmae'  a small ConvMAE (no class token) pre-trained with
                        our ConvMAE algorithm
-                       (configs/evidence/convmae_synthetic.py);
+                       (configs/convmae_synthetic.py);
   pairs     pseudo-pair statistics of the teacher on the labelled val world;
-  pccl      UNIV pre-training (configs/evidence/pccl_*_synthetic.py),
+  pccl      UNIV pre-training (configs/pccl_*_synthetic.py),
             teacher initialised from the teacher stage; exports the merged
             backbone;
   alignment PatchRetrievalMetric on the held-out pairs before and after;
   seg       linear probe and fine-tune, teacher vs UNIV weights, on IR and
             on RGB (MMSegmentation EncoderDecoder, IoUMetric;
-            configs/evidence/seg_*_synthetic.py);
+            configs/seg_*_synthetic.py);
   figures   univ_mm.visualization's PCCL pictures of one held-out pair.
 Then one figure of every teacher's pseudo pairs for the same query patch.
 It writes evidence.md, evidence.json and figures to --out-dir (one folder
@@ -29,7 +30,7 @@ for --workers processes of one torch thread each (univ_mm.utils.
 worker_jobs): the numbers are the same for any number of workers.
 
 Example:
-    python tools/analysis/pccl_evidence.py --out-dir work_dirs/evidence \
+    python projects/pccl_evidence/run.py --out-dir work_dirs/evidence \
         --teachers mae convmae
 """
 import argparse
@@ -44,14 +45,13 @@ import cv2
 import mmcv
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 import univ_mm  # noqa: F401  (registers the univ_mm modules)
 from univ_mm.datasets import image_to_tensor
 from univ_mm.evaluation import class_retrieval
-from univ_mm.evaluation.evidence_tables import evidence_tables, variant_table
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -63,7 +63,6 @@ from univ_mm.synthetic.world import CLASSES, generate_synthetic_mvip
 from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.export import export_backbone
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
-from univ_mm.utils.worker_jobs import Job, run_jobs
 from univ_mm.visualization.pccl_pictures import (
     draw_teacher_pseudo_pairs,
     load_pair,
@@ -72,126 +71,20 @@ from univ_mm.visualization.pccl_pictures import (
     write_pictures,
 )
 
-CONFIGS = 'configs/evidence'
-SOURCES = ('SYNTH_DAY', 'SYNTH_NIGHT')
-#: Per teacher: its backbone and its pre-training config (None: supervised
-#: segmentation with the backbone's seg config).
-TEACHERS = {'supervised': dict(backbone='vit', pretrain=None),
-            'mae': dict(backbone='vit', pretrain='mae_vit-t_synthetic.py'),
-            'convmae': dict(backbone='convmae',
-                            pretrain='convmae_synthetic.py')}
-#: Per backbone: downstream and PCCL configs, token stride, and the
-#: ``frozen_stages`` that freeze nothing and every stage (``None``:
-#: ``num_layers``).
-BACKBONES = {
-    'vit': dict(seg='seg_vit-t_synthetic.py', pccl='pccl_vit-t_synthetic.py',
-                stride=8, frozen_stages=(-1, None)),
-    'convmae': dict(seg='seg_convmae_synthetic.py',
-                    pccl='pccl_convmae_synthetic.py', stride=16,
-                    frozen_stages=(0, 3))}
-#: Sizes of the experiment (the configs' archs and image size, 64 x 80 px);
-#: 'smoke' only checks that every stage runs, on test-sized archs
-#: (``archs``: per backbone, the arch and its output channels).
-PRESETS = {
-    'full': dict(pairs=2048, seg_train=512, seg_val=128, batch=16,
-                 teacher_iters=800, mae_iters=600, pccl_iters=640,
-                 probe_iters=200, finetune_iters=100, seg_seeds=3,
-                 archs=None),
-    'smoke': dict(pairs=16, seg_train=8, seg_val=4, batch=4,
-                  teacher_iters=2, mae_iters=2, pccl_iters=2, probe_iters=2,
-                  finetune_iters=2, seg_seeds=1, archs=dict(
-                      vit=(dict(embed_dims=32, num_layers=2, num_heads=2,
-                                feedforward_channels=64), 32),
-                      convmae=('tiny', 32))),
-}
-#: The official recipe's learning rate per 256 pairs (linear scaling rule).
-OFFICIAL_LR_PER_256 = 1.5e-4
-#: Downstream protocols: the linear head learns at HEAD_LR, the backbone at
-#: HEAD_LR x lr_mult (frozen: not at all).
-HEAD_LR = 1e-2
-PROTOCOLS = {'linear probe': dict(frozen=True, lr_mult=0.),
-             'fine-tune': dict(frozen=False, lr_mult=0.01)}
-
-
-#: The configs' image size (h, w): the worlds are generated at it.
-IMAGE_SIZE = (64, 80)
-#: Per config kind, the keys a preset's test-sized arch replaces: with the
-#: arch itself or with its output channels.
-ARCH_KEYS = {
-    'seg': {'model.backbone.arch': 'arch',
-            'model.decode_head.in_channels': 'dims',
-            'model.decode_head.channels': 'dims'},
-    'pccl': {'model.backbone.arch': 'arch', 'model.teacher.arch': 'arch'},
-    'pretrain': {'model.backbone.arch': 'arch',
-                 'model.neck.embed_dim': 'dims'},
-}
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--out-dir', default='work_dirs/evidence')
-    parser.add_argument('--preset', choices=sorted(PRESETS), default='full')
-    parser.add_argument('--teachers', nargs='+', choices=list(TEACHERS),
-                        default=list(TEACHERS), help='teachers to run, in '
-                        'this order; defaults to all three')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='data seeds are seed, seed+1, seed+2; training '
-                        'runs use seed')
-    parser.add_argument(
-        '--pccl-lr', type=float, help='PCCL learning rate; defaults to the '
-        'official rule, 1.5e-4 per 256 pairs scaled to the batch (the demo '
-        'config\'s 1e-3 is for a random teacher)')
-    parser.add_argument('--pccl-iters', type=int,
-                        help='PCCL iterations; defaults to the preset\'s')
-    parser.add_argument('--teacher', help='reuse this teacher checkpoint '
-                        '(a teacher stage\'s iter_N.pth) instead of training '
-                        'one; it must match the preset and the one teacher '
-                        'of --teachers')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, default={},
-        help='overrides of the PCCL config, e.g. '
-        'model.head.loss.threshold=0.3 (a variant; the table is labelled '
-        'with them)')
-    parser.add_argument(
-        '--compare', nargs='+', metavar='LABEL=EVIDENCE_JSON',
-        help='print one table of these finished runs (their evidence.json, '
-        'each of the one teacher of --teachers) and stop')
-    parser.add_argument(
-        '--workers', type=int, default=len(os.sched_getaffinity(0)),
-        help='worker processes, one torch thread each (the numbers do not '
-        'depend on it); defaults to the cores this process may use')
-    args = parser.parse_args(argv)
-    if args.workers < 1:
-        parser.error(f'--workers {args.workers}: at least one worker runs '
-                     'the jobs')
-    if args.teacher and len(args.teachers) != 1:
-        parser.error(f'--teacher {args.teacher} is one teacher checkpoint: '
-                     'name its kind alone with --teachers')
-    if args.compare and len(args.teachers) != 1:
-        parser.error('--compare prints the runs of one teacher: name it '
-                     'alone with --teachers')
-    for run in args.compare or ():
-        label, _, path = run.partition('=')
-        if not (label and path):
-            parser.error(f'--compare {run}: give each run as '
-                         'LABEL=path/to/evidence.json')
-        if not Path(path).is_file():
-            parser.error(f'--compare {run}: {path} does not exist; it is '
-                         'written at the end of a run, into its --out-dir')
-    return args
-
-
-def compare(runs: list[str], teacher: str) -> str:
-    """The :func:`variant_table` of ``LABEL=evidence.json`` runs."""
-    results = {}
-    for run in runs:
-        label, _, path = run.partition('=')
-        results[label] = json.loads(Path(path).read_text())
-        if teacher not in results[label]['teachers']:
-            raise SystemExit(f'{path} has no {teacher!r} teacher: it ran '
-                             f'{sorted(results[label]["teachers"])}')
-    return '\n'.join(variant_table(results, teacher))
+from .settings import (
+    ARCH_KEYS,
+    BACKBONES,
+    CONFIGS,
+    HEAD_LR,
+    IMAGE_SIZE,
+    OFFICIAL_LR_PER_256,
+    PRESETS,
+    PROTOCOLS,
+    SOURCES,
+    TEACHERS,
+)
+from .tables import evidence_tables
+from .worker_jobs import Job, run_jobs
 
 
 def make_data(out: Path, p: dict, seed: int) -> dict[str, Path]:
@@ -214,7 +107,7 @@ def make_data(out: Path, p: dict, seed: int) -> dict[str, Path]:
 
 
 def load_config(p: dict, backbone: str, kind: str, name: str) -> Config:
-    """A config of configs/evidence/ with the preset's arch (``kind``:
+    """A config of the experiment's configs/ with the preset's arch (``kind``:
     which keys of :data:`ARCH_KEYS` carry it)."""
     path = Path(CONFIGS) / name
     # dumped unformatted: yapf took up to 2 s a dump with a long --out-dir,
@@ -611,14 +504,17 @@ class TeacherRun:
         return dict(self.result, seg=seg)
 
 
-def main(argv: list[str] | None = None) -> dict:
+def run(args: argparse.Namespace) -> dict:
     """Run every stage of every teacher on ``--workers`` processes; write
-    evidence.json and evidence.md."""
-    args, stage = parse_args(argv), StageTimer()
-    if args.compare:
-        table = compare(args.compare, args.teachers[0])
-        print(table)
-        return dict(table=table)
+    evidence.json and evidence.md.
+
+    Args:
+        args (argparse.Namespace): From :func:`.arguments.parse_args`.
+
+    Returns:
+        dict: What evidence.json holds.
+    """
+    stage = StageTimer()
     use_safe_checkpoints()  # teachers load from runner checkpoints
     p, out, seed = dict(PRESETS[args.preset]), Path(args.out_dir), args.seed
     p['pccl_iters'] = args.pccl_iters or p['pccl_iters']
@@ -643,6 +539,3 @@ def main(argv: list[str] | None = None) -> dict:
     print(json.dumps(result['timings_s']))
     return result
 
-
-if __name__ == '__main__':
-    main()
