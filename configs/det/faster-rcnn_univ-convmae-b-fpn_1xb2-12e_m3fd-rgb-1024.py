@@ -1,6 +1,4 @@
-# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN
-# on the ViT configs' protocol (PAD's FLIR recipe counted in epochs, 2 images
-# per iteration, 12 epochs): M3FD visible, 6 classes
+# PAD's FLIR recipe counted in epochs (no published protocol for this dataset) on ConvMAE-B
 _base_ = [
     './_base_/models/faster-rcnn_univ-convmae-b-fpn.py',
     './_base_/datasets/m3fd-rgb.py',

@@ -1,8 +1,4 @@
-# UNIV-initialised ConvMAE-B + FPN over its four maps + Faster R-CNN on
-# FLIR ADAS v1 thermal, 3 classes: PAD's protocol as the ViT config
-# (casiatao/PAD detection/projects/ViTDet/configs/FLIR/
-# mask_rcnn_vitdet_b_12ep_step.py), 2 images per iteration, 53,172
-# iterations, seed 42, layer decay 0.7 over ConvMAE's depths
+# PAD's FLIR protocol (casiatao/PAD detection/projects/ViTDet/configs/FLIR/mask_rcnn_vitdet_b_12ep_step.py) on ConvMAE-B
 _base_ = [
     './_base_/models/faster-rcnn_univ-convmae-b-fpn.py',
     './_base_/datasets/flir-ir.py',
@@ -14,7 +10,6 @@ optim_wrapper = dict(
 model = dict(
     data_preprocessor=_base_.normalisation,
     roi_head=dict(bbox_head=dict(num_classes=3)))
-# PAD: a checkpoint every 10,000 iterations, one kept; a log line every 100
 default_hooks = dict(
     checkpoint=dict(by_epoch=False, interval=10000, max_keep_ckpts=1),
     logger=dict(interval=100))

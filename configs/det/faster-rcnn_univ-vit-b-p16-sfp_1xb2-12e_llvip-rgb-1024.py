@@ -1,6 +1,4 @@
-# UNIV-initialised ViT-B/16 + simple feature pyramid + Faster R-CNN on
-# LLVIP visible, 1 class: PAD's FLIR recipe (no published protocol for
-# this dataset) counted in epochs, 2 images per iteration, 12 epochs
+# PAD's FLIR recipe counted in epochs (no published protocol for this dataset)
 _base_ = [
     './_base_/models/faster-rcnn_vit-b-p16-sfp.py',
     './_base_/datasets/llvip-rgb.py',

@@ -1,7 +1,4 @@
-# UNIV-initialised ViT-B/16 + simple feature pyramid + Faster R-CNN on
-# FLIR ADAS v1 thermal, 3 classes: PAD's protocol (casiatao/PAD detection/
-# projects/ViTDet/configs/FLIR/mask_rcnn_vitdet_b_12ep_step.py), 2 images
-# per iteration, 53,172 iterations, seed 42
+# PAD's FLIR protocol (casiatao/PAD detection/projects/ViTDet/configs/FLIR/mask_rcnn_vitdet_b_12ep_step.py)
 _base_ = [
     './_base_/models/faster-rcnn_vit-b-p16-sfp.py',
     './_base_/datasets/flir-ir.py',
@@ -11,7 +8,6 @@ _base_ = [
 model = dict(
     data_preprocessor=_base_.normalisation,
     roi_head=dict(bbox_head=dict(num_classes=3)))
-# PAD: a checkpoint every 10,000 iterations, one kept; a log line every 100
 default_hooks = dict(
     checkpoint=dict(by_epoch=False, interval=10000, max_keep_ckpts=1),
     logger=dict(interval=100))

@@ -1,7 +1,4 @@
-# The newcomer's journey, step 3 (make demo-downstream): the demo's merged
-# ViT-T/16 export (make demo) + simple feature pyramid + Faster R-CNN on
-# the synthetic world's infrared boxes, a few minutes on 2 CPU cores. It
-# shows the mechanics end to end; its AP is no benchmark.
+# CPU demo, step 3 of `make demo-downstream`: Faster R-CNN on the demo export; not a benchmark
 _base_ = [
     './_base_/models/faster-rcnn_vit-b-p16-sfp.py',
     './_base_/datasets/synthetic-ir.py',
@@ -18,8 +15,6 @@ model = dict(
         bbox_roi_extractor=dict(out_channels=64),
         bbox_head=dict(in_channels=64, conv_out_channels=64,
                        fc_out_channels=256, num_classes=4)),
-    # a few objects per small image: fewer proposals and sampled RoIs than
-    # COCO's, and 64 channels, so 300 iterations take minutes on 2 cores
     train_cfg=dict(rpn_proposal=dict(max_per_img=300),
                    rcnn=dict(sampler=dict(num=64))),
     test_cfg=dict(rpn=dict(max_per_img=100), rcnn=dict(max_per_img=50)))

@@ -1,7 +1,4 @@
-# The CPU demo of univ_vit-t_synthetic-demo.py on a test-sized ConvMAE
-# (arch='tiny': 16/24/32 channels, 1/1/2 blocks; not a published model),
-# with the release's per-parameter gradient clipping. Random teacher: it
-# shows the mechanics, not a useful model.
+# CPU demo on a test-sized ConvMAE (arch tiny, not a published model); not a benchmark
 _base_ = ['./univ_vit-t_synthetic-demo.py']
 
 # model settings

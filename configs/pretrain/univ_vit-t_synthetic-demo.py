@@ -1,8 +1,4 @@
-# A few minutes of UNIV on 2 CPU cores: ViT-T/16 at 112 px on the procedural
-# RGB/IR pairs of `make demo` (tools/misc/generate_synthetic_mvip.py), with
-# patch alignment validated on the pairs the generator holds out.
-# The teacher is randomly initialised: this shows the mechanics (loss going
-# down, merged export), not a useful model.
+# CPU demo (`make demo`): ViT-T/16, synthetic pairs, random teacher; not a benchmark
 _base_ = [
     '../_base_/models/univ_vit-b.py',
     '../_base_/datasets/mvip.py',
@@ -19,8 +15,6 @@ model = dict(
 # dataset settings
 data_root = 'data/synthetic_mvip'
 train_pipeline = [
-    # IR stays one channel through the augmentation; the data preprocessor
-    # broadcasts it to 3 identical channels when it normalises
     dict(type='LoadPairedImages', ir_color_type='grayscale'),
     dict(type='PairedRandomResizedCrop', scale=img_size,
          side_range=(0.4, 1.0)),
@@ -34,7 +28,6 @@ train_dataloader = dict(
     dataset=dict(
         data_root=data_root,
         sources=['SYNTH_DAY', 'SYNTH_NIGHT'],
-        # the generator's pair lists: 1/8 of each source is held out
         ann_file='splits/train.txt',
         hold_out=0,
         pipeline=train_pipeline),
@@ -80,8 +73,6 @@ val_cfg = dict(type='ValLoop')
 
 # runtime
 default_hooks = dict(
-    # the loss from iteration 2 on (an epoch is 14 iterations, logged at
-    # its end too); validation metrics at the iteration they were measured
     logger=dict(interval=2, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=80, max_keep_ckpts=2),
 )

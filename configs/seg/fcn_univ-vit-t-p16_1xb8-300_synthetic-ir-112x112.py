@@ -1,7 +1,4 @@
-# The newcomer's journey, step 2 (make demo-downstream): fine-tune the
-# demo's merged ViT-T/16 export (make demo) with an FCN head on the
-# synthetic world's infrared side, a few minutes on 2 CPU cores. It shows
-# the mechanics end to end; its mIoU is no benchmark.
+# CPU demo, step 2 of `make demo-downstream`: FCN on the demo export; not a benchmark
 _base_ = ['./_base_/default_runtime.py', './_base_/datasets/synthetic-ir.py']
 model = dict(
     type='EncoderDecoder',

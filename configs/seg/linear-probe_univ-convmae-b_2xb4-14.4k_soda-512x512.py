@@ -1,9 +1,4 @@
-# UNIV ConvMAE-B, linear probe on SODA, UNIP's protocol (casiatao/UNIP
-# UNIP_segmentation/configs/linear_probing/
-# linear_vit_base_12_512_slide_14k_soda.py, train_scripts/train_vit_base.sh):
-# frozen backbone, plain AdamW, 2 GPUs x 4 images, seed 0; the head reads
-# ConvMAE's stride-4/8/16 maps.
-# normalisation: the thermal statistics of the dataset base
+# UNIP's linear probe (casiatao/UNIP UNIP_segmentation/configs/linear_probing/linear_vit_base_12_512_slide_14k_soda.py)
 _base_ = [
     './_base_/models/linear-probe_univ-convmae-b.py',
     './_base_/datasets/soda.py',

@@ -1,8 +1,4 @@
-# UNIV-initialised ViT-B/16, linear probe on MSRS infrared. The UNIV
-# release has no MSRS linear probe: this is UNIP's probe (head and
-# optimiser, casiatao/UNIP UNIP_segmentation/configs/linear_probing/)
-# on the MSRS schedule (fangyuanmao/UNIV SEG/MCMAE_SEG).
-# normalisation: the thermal statistics of the dataset base
+# UNIP's linear probe on the UNIV release's MSRS schedule (fangyuanmao/UNIV SEG/MCMAE_SEG)
 _base_ = [
     './_base_/models/linear-probe_univ-vit-b.py',
     './_base_/datasets/msrs-ir.py',
@@ -14,5 +10,4 @@ train_dataloader = dict(batch_size=2)
 model = dict(
     data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=9))
-# the release's --deterministic: cuDNN picks no benchmarked algorithms
 env_cfg = dict(cudnn_benchmark=False)

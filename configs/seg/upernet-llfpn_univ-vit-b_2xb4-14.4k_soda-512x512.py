@@ -1,9 +1,4 @@
-# UNIV-initialised ViT-B/16 + UperNet on SODA, UNIP-B's fine-tuning
-# protocol (casiatao/UNIP UNIP_segmentation/train_scripts/
-# train_vit_base.sh over configs/fine_tuning/upernet_vit_base_12_512_slide_14k_soda.py):
-# LL-FPN (every level from block 12), layer decay 0.85, 2 GPUs x 4
-# images, seed 0.
-# normalisation: the thermal statistics of the dataset base
+# UNIP-B's fine-tuning (casiatao/UNIP UNIP_segmentation/train_scripts/train_vit_base.sh, configs/fine_tuning/upernet_vit_base_12_512_slide_14k_soda.py)
 _base_ = [
     './_base_/models/upernet-llfpn_univ-vit-b.py',
     './_base_/datasets/soda.py',

@@ -1,8 +1,4 @@
-# UNIV ConvMAE-B + UperNet on MSRS visible (RGB retention), the UNIV
-# release's own MSRS protocol as in the infrared config: drop path 0.2,
-# layer decay 0.75 over ConvMAE's depths, 4 GPUs x 2 images, 48k
-# iterations, seed 24.
-# normalisation: ImageNet statistics (the base)
+# the UNIV release's MSRS protocol (fangyuanmao/UNIV SEG/MCMAE_SEG/configs/convmae/upernet_msrs.py, run_train.sh) on ConvMAE-B
 _base_ = [
     './_base_/models/upernet_univ-convmae-b.py',
     './_base_/datasets/msrs-rgb.py',
@@ -14,5 +10,4 @@ train_dataloader = dict(batch_size=2)
 model = dict(
     decode_head=dict(num_classes=9),
     auxiliary_head=dict(num_classes=9))
-# the release's --deterministic: cuDNN picks no benchmarked algorithms
 env_cfg = dict(cudnn_benchmark=False)

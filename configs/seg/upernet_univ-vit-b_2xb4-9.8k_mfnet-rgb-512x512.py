@@ -1,9 +1,12 @@
-# UNIV-initialised ViT-B/16 + UperNet on MFNet RGB (RGB retention), the PAD-style variant:
-# the fine-tuning config files as written (casiatao/UNIP UNIP_segmentation/
-# configs/fine_tuning/upernet_vit_base_12_512_slide_10k_mfnet_rgb.py; PAD uses
-# the same layout on SODA and MFNet, casiatao/PAD segmentation/configs/mae/):
-# blocks 4/6/8/12, layer decay 0.65, 2 GPUs x 4 images, seed 0.
-# Everything else is the UNIP protocol of the base.
-_base_ = './upernet-llfpn_univ-vit-b_2xb4-9.8k_mfnet-rgb-512x512.py'
-model = dict(backbone=dict(out_indices=(3, 5, 7, 11)))
-optim_wrapper = dict(paramwise_cfg=dict(layer_decay_rate=0.65))
+# PAD-style: UNIP's fine-tuning config as written (casiatao/UNIP .../upernet_vit_base_12_512_slide_10k_mfnet_rgb.py; casiatao/PAD)
+_base_ = [
+    './_base_/models/upernet_univ-vit-b.py',
+    './_base_/datasets/mfnet-rgb.py',
+    './_base_/optimizers/adamw-ld0.65.py',
+    './_base_/schedules/unip-mfnet_2xb4-9.8k.py',
+    './_base_/default_runtime.py'
+]
+train_dataloader = dict(batch_size=4)
+model = dict(
+    decode_head=dict(num_classes=9),
+    auxiliary_head=dict(num_classes=9))

@@ -1,8 +1,4 @@
-# UNIV-initialised ViT-B/16 + UperNet on MSRS infrared, the UNIV release's
-# MSRS protocol (fangyuanmao/UNIV SEG/MCMAE_SEG/configs/convmae/
-# upernet_msrs.py, run_train.sh) on a ViT-B: blocks 4/6/8/12, drop path
-# 0.2, layer decay 0.75, 4 GPUs x 2 images, 48k iterations, seed 24.
-# normalisation: the thermal statistics of the dataset base
+# the UNIV release's MSRS protocol (fangyuanmao/UNIV SEG/MCMAE_SEG/configs/convmae/upernet_msrs.py, run_train.sh) on ViT-B/16
 _base_ = [
     './_base_/models/upernet_univ-vit-b.py',
     './_base_/datasets/msrs-ir.py',
@@ -16,5 +12,4 @@ model = dict(
     data_preprocessor=_base_.normalisation,
     decode_head=dict(num_classes=9),
     auxiliary_head=dict(num_classes=9))
-# the release's --deterministic: cuDNN picks no benchmarked algorithms
 env_cfg = dict(cudnn_benchmark=False)

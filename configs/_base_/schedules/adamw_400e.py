@@ -1,12 +1,6 @@
 # optimizer: AdamW, lr 1.5e-4 per 256 pairs, fp16 AMP, clip 3.0
 num_gpus, batch_per_gpu = 8, 32
 base_lr = 1.5e-4
-# fused AdamW over groups with equal hyperparameters merged (checkpoints
-# written before these defaults resume with --cfg-options
-# optim_wrapper.constructor=DefaultOptimWrapperConstructor
-# optim_wrapper.optimizer.fused=None); on a GPU,
-# optim_wrapper.type=FusedClipAmpOptimWrapper also folds unscaling and
-# clipping into the fused step
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     constructor='MergedGroupsOptimWrapperConstructor',
@@ -20,11 +14,9 @@ optim_wrapper = dict(
     clip_grad=dict(max_norm=3.0),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
 )
-# other GPU counts or batch sizes rescale the lr linearly
 auto_scale_lr = dict(enable=True, base_batch_size=num_gpus * batch_per_gpu)
 
-# learning policy: 40 linear warm-up epochs, cosine to 1e-6 at epoch 400;
-# weight decay follows a cosine from 0.05 up to 0.5 (x10)
+# learning policy: 40 warm-up epochs, cosine to epoch 400; weight decay 0.05 -> 0.5
 max_epochs, warmup_epochs = 400, 40
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0,
@@ -36,7 +28,6 @@ param_scheduler = [
          eta_min_ratio=10.0, by_epoch=True, begin=0, end=max_epochs,
          T_max=max_epochs, convert_to_iter_based=True),
 ]
-# patch alignment on the validation pairs every 10 epochs
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
                  val_interval=10)
 val_cfg = dict(type='ValLoop')

@@ -1,14 +1,10 @@
 # runtime settings: MMDetection's, keeping the last two epochs and the best
 _base_ = 'mmdet::_base_/default_runtime.py'
-# the backbone, neck and dataset are reached as type='univ_mm.X'; MMEngine's
-# checkpoints made resumable on torch >= 2.6, weights-only and atomic
-# (README, "What univ_mm changes in MMEngine")
 custom_imports = dict(
     imports=['univ_mm.det', 'univ_mm.engine.safe_checkpoints'],
     allow_failed_imports=False)
 default_hooks = dict(
     checkpoint=dict(
-        # MMEngine's CheckpointHook, but pruning only after the new save
         type='univ_mm.SafeCheckpointHook',
         interval=1,
         max_keep_ckpts=2,

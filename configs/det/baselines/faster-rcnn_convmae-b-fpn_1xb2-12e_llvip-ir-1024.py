@@ -1,6 +1,4 @@
-# ConvMAE-B (the teacher) twin of ../faster-rcnn_univ-convmae-b-fpn_1xb2-12e_llvip-ir-1024.py:
-# the same protocol, only the backbone init differs (its origin:
-# ../../seg/_base_/baseline_inits.py)
+# ConvMAE-B (the teacher) twin of ../faster-rcnn_univ-convmae-b-fpn_1xb2-12e_llvip-ir-1024.py: only the backbone init differs (../../seg/_base_/baseline_inits.py)
 _base_ = [
     '../faster-rcnn_univ-convmae-b-fpn_1xb2-12e_llvip-ir-1024.py',
     '../../seg/_base_/baseline_inits.py'

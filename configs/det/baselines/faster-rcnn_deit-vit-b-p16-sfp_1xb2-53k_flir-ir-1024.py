@@ -1,6 +1,4 @@
-# DeiT-B/16 twin of ../faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py:
-# the same protocol, only the backbone init differs (its origin:
-# ../../seg/_base_/baseline_inits.py)
+# DeiT-B/16 twin of ../faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py: only the backbone init differs (../../seg/_base_/baseline_inits.py)
 _base_ = [
     '../faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py',
     '../../seg/_base_/baseline_inits.py'

@@ -1,4 +1,3 @@
-# DeiT-B/16 twin of ../linear-probe_univ-vit-b_2xb4-16.8k_scut-seg-512x512.py: the same protocol, only the
-# backbone init differs (its origin: ../_base_/baseline_inits.py)
+# DeiT-B/16 twin of ../linear-probe_univ-vit-b_2xb4-16.8k_scut-seg-512x512.py: only the backbone init differs (../_base_/baseline_inits.py)
 _base_ = ['../linear-probe_univ-vit-b_2xb4-16.8k_scut-seg-512x512.py', '../_base_/baseline_inits.py']
 model = dict(backbone=dict(init_cfg=_base_.deit_vit_b))

@@ -1,4 +1,3 @@
-# DINO ViT-B/16 twin of ../upernet-llfpn_univ-vit-b_2xb4-14.4k_soda-512x512.py: the same protocol, only the
-# backbone init differs (its origin: ../_base_/baseline_inits.py)
+# DINO ViT-B/16 twin of ../upernet-llfpn_univ-vit-b_2xb4-14.4k_soda-512x512.py: only the backbone init differs (../_base_/baseline_inits.py)
 _base_ = ['../upernet-llfpn_univ-vit-b_2xb4-14.4k_soda-512x512.py', '../_base_/baseline_inits.py']
 model = dict(backbone=dict(init_cfg=_base_.dino_vit_b))

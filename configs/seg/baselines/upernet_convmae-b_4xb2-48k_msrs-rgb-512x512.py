@@ -1,4 +1,3 @@
-# ConvMAE-B (the teacher) twin of ../upernet_univ-convmae-b_4xb2-48k_msrs-rgb-512x512.py: the same
-# protocol, only the backbone init differs (its origin: ../_base_/baseline_inits.py)
+# ConvMAE-B (the teacher) twin of ../upernet_univ-convmae-b_4xb2-48k_msrs-rgb-512x512.py: only the backbone init differs (../_base_/baseline_inits.py)
 _base_ = ['../upernet_univ-convmae-b_4xb2-48k_msrs-rgb-512x512.py', '../_base_/baseline_inits.py']
 model = dict(backbone=dict(init_cfg=_base_.convmae_b))

@@ -1,5 +1,4 @@
-# FLIR-aligned RGB (the aligned subset of FLIR ADAS v1, stems with an RGB
-# image), 3 classes: tools/dataset_converters/flir.py aligned data/FLIR_aligned
+# dataset settings: FLIR-aligned RGB, 3 classes
 _base_ = './coco-style_1024.py'
 data_root = 'data/FLIR_aligned/'
 data_cfg = dict(

@@ -1,9 +1,5 @@
-# FLIR ADAS v1 thermal, 3 classes (the PAD protocol): 8,862 train / 1,366 val
-# images; tools/dataset_converters/flir.py adas data/FLIR_ADAS_1_3
+# dataset settings: FLIR ADAS v1 thermal, 3 classes (the PAD protocol)
 _base_ = './coco-style_1024.py'
-# normalisation: PAD's thermal statistics (its FLIR config's pixel_mean /
-# pixel_std), one value for the 3 identical channels; the infrared configs
-# set model.data_preprocessor to it
 normalisation = dict(mean=[96.9255] * 3, std=[47.8976] * 3)
 data_root = 'data/FLIR_ADAS_1_3/'
 data_cfg = dict(

@@ -1,4 +1,4 @@
-# LLVIP visible: the same images and boxes as llvip-ir.py, visible camera
+# dataset settings: LLVIP visible, the same images and boxes as llvip-ir.py
 _base_ = './llvip-ir.py'
 train_dataloader = dict(
     dataset=dict(ann_file='annotations_coco/rgb_train.json'))

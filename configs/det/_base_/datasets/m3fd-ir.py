@@ -1,10 +1,5 @@
-# M3FD infrared, 6 classes, 4,200 images; no official split: the converter's
-# seeded 80/20 split (or your lists)
-#   tools/dataset_converters/m3fd.py data/M3FD_Detection
+# dataset settings: M3FD infrared, 6 classes, the converter's seeded 80/20 split
 _base_ = './coco-style_1024.py'
-# normalisation: PAD's thermal statistics (its FLIR config's pixel_mean /
-# pixel_std), one value for the 3 identical channels; the infrared configs
-# set model.data_preprocessor to it
 normalisation = dict(mean=[96.9255] * 3, std=[47.8976] * 3)
 data_root = 'data/M3FD_Detection/'
 data_cfg = dict(

@@ -1,4 +1,4 @@
-# M3FD visible: the same images and boxes as m3fd-ir.py, visible camera
+# dataset settings: M3FD visible, the same images and boxes as m3fd-ir.py
 _base_ = './m3fd-ir.py'
 train_dataloader = dict(
     dataset=dict(ann_file='annotations_coco/rgb_train.json'))

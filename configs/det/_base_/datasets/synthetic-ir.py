@@ -1,8 +1,4 @@
-# The labelled synthetic world, infrared side, at its native 128 x 160: the
-# newcomer's journey (make demo-downstream), not a benchmark. COCO files
-# written by tools/dataset_converters/synthetic.py (see
-# configs/seg/_base_/datasets/synthetic-ir.py for the two commands).
-# normalisation: the pre-training's infrared statistics (MVIP's)
+# dataset settings: the labelled synthetic world, infrared, 160 x 128 (demo, not a benchmark)
 normalisation = dict(mean=[136.12] * 3, std=[64.23] * 3)
 image_size = (160, 128)
 data_root = 'data/synthetic_downstream/'

@@ -1,7 +1,5 @@
+# learning policy: PAD's FLIR recipe counted in epochs, 12 epochs
 _base_ = './adamw-ld0.7_1xb2-53k.py'
-# PAD's FLIR recipe (the base) counted in epochs, for the datasets PAD does
-# not cover: 12 epochs, the same 250 warm-up iterations, lr x 0.1 after
-# epochs 8 and 11, COCO AP every epoch
 train_cfg = dict(
     _delete_=True, type='EpochBasedTrainLoop', max_epochs=12, val_interval=1)
 param_scheduler = [

@@ -1,8 +1,4 @@
-# dataset settings shared by the benchmarks: 512 x 512 crops of images
-# rescaled around (2048, 512), flips and photometric noise; single-scale
-# test at (2048, 512) (sliding windows come from model.test_cfg).
-# Labels keep class 0 (reduce_zero_label=False) and are decoded by Pillow,
-# which keeps palette indices.
+# dataset settings shared by the benchmarks: 512 x 512 crops, single-scale test
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', reduce_zero_label=False),
@@ -22,8 +18,6 @@ test_pipeline = [
     dict(type='LoadAnnotations', reduce_zero_label=False),
     dict(type='PackSegInputs')
 ]
-# converted roots (tools/dataset_converters/) hold img_dir/ and ann_dir/;
-# the published protocols evaluate on the test split
 train_dataloader = dict(
     batch_size=2,
     num_workers=4,
@@ -41,6 +35,5 @@ val_dataloader = dict(
         data_prefix=dict(img_path='img_dir/test', seg_map_path='ann_dir/test'),
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-# mIoU with the per-class IoU table in the log
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

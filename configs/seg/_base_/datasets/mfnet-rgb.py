@@ -1,5 +1,5 @@
+# dataset settings: MFNet, RGB channels of the same scenes (RGB retention)
 _base_ = './mfnet-t.py'
-# MFNet, RGB channels of the same scenes (RGB retention)
 data_root = 'data/mfnet/rgb'
 train_dataloader = dict(dataset=dict(data_root=data_root))
 val_dataloader = dict(

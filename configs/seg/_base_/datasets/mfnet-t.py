@@ -1,14 +1,6 @@
+# dataset settings: MFNet thermal (UNIP's MFNet-T), UNIP's thermal normalisation
 _base_ = './common_512x512.py'
-# normalisation: UNIP's thermal statistics (its configs/_base_/datasets), one
-# value for the 3 identical channels; thermal configs set
-# model.data_preprocessor to it
 normalisation = dict(mean=[96.9255] * 3, std=[47.8976] * 3)
-# MFNet, thermal channel (UNIP's MFNet-T): train 784, val 392, test 393
-# scenes, written by tools/dataset_converters/mfnet.py. As in UNIP and PAD
-# (casiatao/UNIP UNIP_segmentation/configs/_base_/datasets/mfnet.py), the mIoU
-# logged during training is on val + test (their val_test.txt, not in the
-# release: taken to be val.txt followed by test.txt) and tools/test.py scores
-# the test split.
 dataset_type = 'univ_mm.MFNetDataset'
 data_root = 'data/mfnet/ir'
 val_split = dict(

@@ -1,5 +1,5 @@
+# dataset settings: MSRS visible (RGB retention)
 _base_ = './msrs-ir.py'
-# MSRS, visible side of the same scenes (RGB retention)
 data_root = 'data/msrs/rgb'
 train_dataloader = dict(dataset=dict(data_root=data_root))
 val_dataloader = dict(dataset=dict(data_root=data_root))

@@ -1,13 +1,6 @@
-# The labelled synthetic world, infrared side, at the demo's 112 px: the
-# newcomer's journey (make demo-downstream), not a benchmark. Written by
-#   python tools/misc/generate_synthetic_mvip.py data/synthetic_labelled \
-#       --with-labels
-#   python tools/dataset_converters/synthetic.py data/synthetic_labelled
-# The benchmarks' layout, loaders and metric (common_512x512.py) at the
-# world's size, in the main process
+# dataset settings: the labelled synthetic world, infrared, 112 px (demo, not a benchmark)
 _base_ = './common_512x512.py'
 crop_size = (112, 112)
-# normalisation: the pre-training's infrared statistics (MVIP's)
 normalisation = dict(mean=[136.12] * 3, std=[64.23] * 3)
 dataset_type = 'univ_mm.SyntheticSegDataset'
 data_root = 'data/synthetic_downstream/ir'

@@ -1,12 +1,10 @@
-# model settings: linear probe on ConvMAE-B. The whole encoder is frozen
-# (frozen_stages=3; no drop path, layer scale or relative position bias:
-# the pre-trained model as it is) and the linear head of the ViT probe
-# classifies its stride-4/8/16 maps, resized to stride 4 and concatenated.
-# The stride-32 branch is left out: it has no pre-trained weights.
-_base_ = ['./linear-probe_univ-vit-b.py', './univ-convmae-b_dense.py']
+# model settings: linear probe on a frozen UNIV ConvMAE-B (stride-4/8/16 maps)
+_base_ = [
+    '../../../_base_/univ_backbones.py', './linear-probe.py',
+    './univ-convmae-b_dense.py'
+]
 model = dict(
     backbone=dict(
-        _delete_=True,
         **dict(
             _base_.convmae_backbone,
             out_indices=(0, 1, 2),

@@ -1,11 +1,4 @@
-# UNIV ConvMAE-B as the release fine-tunes it (SEG/MCMAE_SEG): its four maps
-# (strides 4/8/16/32, 256/384/768/768 channels), layer scale 1.0, a relative
-# position bias per block, drop path 0.2.
-# UNIV-init (set by the files that use it): the authors' UNIV_checkpoint.pth
-# or a univ_mm export (configs/_base_/univ_backbones.py):
-#   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-# Teacher-initialised twins: configs/seg/baselines/*convmae-b_*.py.
-# Non-encoder keys (MAE decoder, teacher, final norm) are ignored and listed.
+# UNIV ConvMAE-B as the release fine-tunes it (fangyuanmao/UNIV SEG/MCMAE_SEG)
 convmae_backbone = dict(
     type='univ_mm.UNIVConvMAE',
     arch='b',
