@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from univ_mm.datasets.segmentation import MFNetDataset
 from univ_mm.det import CheckedCocoDataset
+from univ_mm.seg.datasets import MFNetDataset
 
 
 def seg_root(tmp_path, names=('a', 'b'), label_shape=(8, 10)):

@@ -55,7 +55,7 @@ def test_import_univ_mm_only_registers():
                       'univ_mm.synthetic.world',
                       'univ_mm.preparation.mvip_builder',
                       'univ_mm.preparation.voc_coco',
-                      'univ_mm.datasets.segmentation'):
+                      'univ_mm.seg.datasets'):
         assert tool_only not in state['modules']
 
 
@@ -68,9 +68,9 @@ def test_a_registry_lookup_from_another_scope_imports_the_module():
 
 @pytest.mark.parametrize('config, registers', [
     ('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py',
-     'univ_mm.datasets.segmentation.msrs'),
+     'univ_mm.seg.datasets.msrs'),
     ('configs/det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py',
-     'univ_mm.datasets.detection.checked_coco')])
+     'univ_mm.det.checked_coco')])
 def test_loading_a_config_imports_its_pieces_and_makes_checkpoints_safe(
         config, registers):
     state = state_after('from mmengine.config import Config\n'

@@ -1,8 +1,9 @@
 """decode='device' training with CPU-decoded validation, through a runner.
 
-The README's recipe (``LoadPairedImages(decode='device')`` in the training
-pipeline and ``model.data_preprocessor.decode_on_device=True``) leaves the
-validation pipeline decoding on the CPU; the shared data preprocessor must
+The GPU decode recipe of docs/en/gpu.md
+(``LoadPairedImages(decode='device')`` in the training pipeline and
+``model.data_preprocessor.decode_on_device=True``) leaves the validation
+pipeline decoding on the CPU; the shared data preprocessor must
 take both kinds of batch.
 """
 import numpy as np

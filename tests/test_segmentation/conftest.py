@@ -13,8 +13,8 @@ from helpers import load_tool
 from mmengine.config import Config
 from PIL import Image
 
-from univ_mm.datasets.segmentation import SCUTSegDataset, SODADataset
 from univ_mm.models import UNIVVisionTransformer
+from univ_mm.seg.datasets import SCUTSegDataset, SODADataset
 
 SHAPE = (64, 80)
 #: A 4-block ViT small enough for CPU: four outputs for the pyramid.

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from univ_mm.datasets.segmentation import SCUTSegDataset
 from univ_mm.preparation.conversion import read_label
+from univ_mm.seg.datasets import SCUTSegDataset
 
 
 def read(path) -> np.ndarray:

@@ -5,7 +5,7 @@ from mmengine.registry import DefaultScope
 from mmseg.registry import DATASETS
 from PIL import Image
 
-from univ_mm.datasets.segmentation import (
+from univ_mm.seg.datasets import (
     MFNetDataset,
     MSRSDataset,
     SCUTSegDataset,

@@ -11,7 +11,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
 
-from univ_mm.datasets.segmentation import MSRSDataset
+from univ_mm.seg.datasets import MSRSDataset
 from univ_mm.utils.checkpoint import load_checkpoint_safely, save_atomically
 from univ_mm.utils.weights_check import PartialCheckpointError
 

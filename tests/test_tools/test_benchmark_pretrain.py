@@ -53,8 +53,9 @@ def test_loss_memory_is_linear_in_batch(benchmark):
 
 
 def test_readme_command_with_held_out_pairs_runs():
-    """The README's command on an MVIP config, shrunk: its ``hold_out``
-    (64 pairs per source) must not starve the pipeline timing."""
+    """The benchmark command of docs/en/benchmarks.md on an MVIP config,
+    shrunk: its ``hold_out`` (64 pairs per source) must not starve the
+    pipeline timing."""
     command = [
         sys.executable, 'tools/analysis/benchmark_pretrain.py',
         'configs/pretrain/univ_vit-s_mvip.py', '--batch-size', '2',

@@ -91,7 +91,8 @@ PUBLISHED = (
 
 
 #: The config of each benchmark's published protocol: the configs reproduce
-#: the sources' protocols value for value (README, "Protocols").
+#: the sources' protocols value for value (configs/seg/README.md,
+#: Protocols).
 PROTOCOL_CONFIGS = {
     'msrs-ir': 'seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py',
     'msrs-rgb': 'seg/upernet_univ-vit-b_4xb2-48k_msrs-rgb-512x512.py',

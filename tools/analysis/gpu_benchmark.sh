@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU figures of the README's Performance section, in one run:
+# The GPU figures of docs/en/gpu.md and docs/en/benchmarks.md, in one run:
 #   1. ViT-B/16 at batch 32 in the config's precision (fp16 autocast with a
 #      dynamic loss scaler) and, as a variant, bf16: step time, step / floor,
 #      TFLOP/s (fused attention counted on every device: gpu_check.py's

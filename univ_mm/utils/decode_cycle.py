@@ -1,6 +1,6 @@
 """A pre-training config whose training pipeline decodes on the device.
 
-The README's recipe for the GPU decode path: ``LoadPairedImages(
+The GPU decode path of docs/en/gpu.md: ``LoadPairedImages(
 decode='device')`` in the training pipeline and
 ``model.data_preprocessor.decode_on_device=True``, while validation keeps
 decoding on the CPU. The prepared GPU check and the tests run a train +

@@ -1,0 +1,12 @@
+"""What the detection configs build on MMDetection: the checked COCO dataset
+(:mod:`.checked_coco`) and the ViT's simple feature pyramid
+(:mod:`.simple_feature_pyramid`). The one folder of ``univ_mm`` that
+imports MMDetection.
+
+``import univ_mm`` leaves it out; the configs import this package
+(``custom_imports``, see ``configs/det/_base_/default_runtime.py``).
+"""
+from .checked_coco import CheckedCocoDataset
+from .simple_feature_pyramid import SimpleFeaturePyramid
+
+__all__ = ['CheckedCocoDataset', 'SimpleFeaturePyramid']
