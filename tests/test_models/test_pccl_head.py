@@ -1,7 +1,7 @@
 """PCCLHead: both weighted terms on one set of pairs, and their statistics."""
 import torch
 
-from univ_mm.evaluation import pseudo_pair_statistics
+from univ_mm.models.heads.pseudo_pair_statistics import pseudo_pair_statistics
 from univ_mm.models.losses import PCCLLoss
 from univ_mm.registry import MODELS
 

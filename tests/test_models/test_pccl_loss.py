@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from univ_mm.evaluation import pseudo_pair_statistics
+from univ_mm.models.heads.pseudo_pair_statistics import pseudo_pair_statistics
 from univ_mm.models.losses import PCCLLoss
 
 

@@ -7,7 +7,7 @@ import torch
 from mmengine.model import BaseModule
 from torch import Tensor
 
-from univ_mm.evaluation.pseudo_pair_statistics import pseudo_pair_statistics
+from univ_mm.models.heads.pseudo_pair_statistics import pseudo_pair_statistics
 from univ_mm.models.losses.pccl_loss import weighted
 from univ_mm.registry import MODELS
 

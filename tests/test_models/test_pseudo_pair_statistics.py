@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from univ_mm.evaluation import pseudo_pair_statistics
+from univ_mm.models.heads.pseudo_pair_statistics import pseudo_pair_statistics
 from univ_mm.models.losses import PCCLLoss
 
 # tau 0.6 picks: row 0 -> {0}, row 1 -> {2}, row 2 -> none (0.7 alone
