@@ -14,9 +14,11 @@ from mmengine.config import Config
 from univ_mm.deploy.backbone_export import convert_backbone
 from univ_mm.deploy.model_card import sha256
 from univ_mm.models import UNIVConvMAE, UNIVVisionTransformer
-from univ_mm.models.backbones.convmae_checkpoint import load_convmae_weights
-from univ_mm.models.backbones.vit_checkpoint_formats import convert_vit
-from univ_mm.models.backbones.vit_checkpoint_loading import read_checkpoint
+from univ_mm.models.backbones.pretrained import (
+    convert_vit,
+    load_convmae_weights,
+    read_checkpoint,
+)
 from univ_mm.registry import MODELS
 from univ_mm.utils.export import export_merged_backbone
 

@@ -2,8 +2,10 @@
 import pytest
 from torch import nn
 
-from univ_mm.models.backbones.convmae_checkpoint import load_convmae_weights
-from univ_mm.models.backbones.vit_checkpoint_loading import load_pretrained_vit
+from univ_mm.models.backbones.pretrained import (
+    load_convmae_weights,
+    load_pretrained_vit,
+)
 
 
 @pytest.mark.parametrize('load', [load_pretrained_vit, load_convmae_weights])

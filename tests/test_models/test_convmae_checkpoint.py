@@ -71,7 +71,7 @@ def test_each_format_loads_the_encoder(name, encoder, tmp_path):
     else:
         torch.save(formats(encoder)[name], path)
     model = build(path, lora_cfg=dict(lora_dropout=0.0))
-    with mock.patch('univ_mm.models.backbones.convmae_checkpoint.'
+    with mock.patch('univ_mm.models.backbones.pretrained.pipeline.'
                     'print_log') as log:
         model.init_weights()
     merged = model.merged_state_dict()  # LoRA B = 0: the base weights

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from univ_mm.models.backbones import UNIVVisionTransformer
-from univ_mm.models.backbones.vit_checkpoint_loading import (
+from univ_mm.models.backbones.pretrained.vit import (
     WIDTH_KEYS,
     load_pretrained_vit,
 )

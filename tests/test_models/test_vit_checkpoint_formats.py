@@ -20,9 +20,8 @@ from mmpretrain.models import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 from safetensors.torch import save_file
 
-from univ_mm.models.backbones import vit_checkpoint_loading
-from univ_mm.models.backbones.vit_checkpoint_formats import convert_vit
-from univ_mm.models.backbones.vit_checkpoint_loading import fit_to_model
+from univ_mm.models.backbones.pretrained import pipeline
+from univ_mm.models.backbones.pretrained.vit import convert_vit, fit_to_model
 from univ_mm.registry import MODELS
 
 #: Relative error allowed between our tokens and the source library's
@@ -224,7 +223,7 @@ def test_dino_training_checkpoint_loads_its_teacher(tmp_path, monkeypatch):
                  for k, v in student.state_dict().items()},
         epoch=3), path)
     logs = []
-    monkeypatch.setattr(vit_checkpoint_loading, 'print_log',
+    monkeypatch.setattr(pipeline, 'print_log',
                         lambda message, logger: logs.append(message))
     model = our_vit(path, **OUR_VIT_S)
     torch.testing.assert_close(model.ln1.weight, teacher.norm.weight)

@@ -19,7 +19,6 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from mmengine.config import Config
-from mmengine.logging import print_log
 from torch import Tensor, nn
 
 from univ_mm.utils.checkpoint import (
@@ -231,59 +230,6 @@ def _student_weights(checkpoint: dict, source: str) -> dict[str, Tensor]:
     if not student:
         raise KeyError(f'{source} holds no "{PREFIX}*" weights')
     return student
-
-
-def _default_lora_cfg(backbone: nn.Module) -> dict:
-    for cls, defaults in own_backbones().values():
-        if isinstance(backbone, cls):
-            return defaults
-    raise TypeError(f'{type(backbone).__name__} is none of '
-                    f'{sorted(own_backbones())}')
-
-
-def merge_lora_student(checkpoint: dict, source: str, prefix: str | None,
-                       backbone: nn.Module) -> dict:
-    """What ``backbone`` loads from ``checkpoint``, its LoRA student merged.
-
-    A UNIV training checkpoint (``iter_N.pth``) holds the student unmerged
-    (``backbone.*.base_layer.weight``, ``lora_A``/``lora_B``). When that is
-    what ``prefix`` asks for, it is merged on the tensors
-    (:func:`merge_lora_weights`), so both backbones load training
-    checkpoints like exports. Nothing is built: ``backbone`` (the loading
-    model) checks that the result fits it. The scaling is the one of the
-    checkpoint's ``lora_cfg`` numbers (``meta['cfg']`` read as literals)
-    over ``backbone``'s default LoRA config; the type that text names is
-    never read.
-
-    Args:
-        checkpoint (dict): A loaded checkpoint of any format.
-        source (str): Where it comes from, for messages.
-        prefix (str, optional): The ``init_cfg.prefix`` of the loading
-            backbone; another than ``'backbone.'`` (e.g. ``'teacher.'``)
-            leaves the checkpoint as it is.
-        backbone (nn.Module): The loading ``UNIVVisionTransformer`` or
-            ``UNIVConvMAE``.
-
-    Returns:
-        dict: ``checkpoint`` itself when it has no LoRA student to load,
-        else ``dict(state_dict=...)`` with only the merged student, under
-        ``backbone.``.
-
-    Raises:
-        KeyError: The checkpoint carries no ``meta['cfg']``.
-        ValueError: Its LoRA weights or numbers cannot be merged.
-    """
-    state = checkpoint.get('state_dict')
-    if prefix not in (None, PREFIX) or not isinstance(state, dict) or \
-            not any(k.startswith(PREFIX) and 'lora_' in k for k in state):
-        return checkpoint
-    lora_cfg = _lora_cfg(_backbone_cfg(checkpoint, source),
-                         _default_lora_cfg(backbone), source)
-    merged = merge_lora_weights(_student_weights(checkpoint, source),
-                                lora_cfg, source)
-    print_log(f'{source}: merged the LoRA student ({PREFIX}*) as '
-              'tools/export_backbone.py does', logger='current')
-    return dict(state_dict={PREFIX + k: v for k, v in merged.items()})
 
 
 def _save_merged(state: dict[str, Tensor], arch: dict, out: str | Path,

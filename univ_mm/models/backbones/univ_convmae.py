@@ -20,7 +20,6 @@ from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
 
-from .convmae_checkpoint import load_convmae_weights
 from .convmae_layers import (
     TRANSFORMER_LN_EPS,
     ConvBlock,
@@ -28,6 +27,7 @@ from .convmae_layers import (
     TransformerBlock,
 )
 from .lora_backbone import LoRABackboneMixin
+from .pretrained import CONVMAE, PretrainedWeightsMixin
 
 #: The release's LoRA targets inside the encoder (``configs/mcmae.yaml``
 #: also names ``decoder_embed`` and ``decoder_pred``, of the MAE decoder
@@ -39,7 +39,7 @@ DEFAULT_LORA_CFG = dict(
 
 
 @MODELS.register_module()
-class UNIVConvMAE(LoRABackboneMixin, BaseModule):
+class UNIVConvMAE(PretrainedWeightsMixin, LoRABackboneMixin, BaseModule):
     """ConvMAE's hybrid encoder with optional LoRA and the PCCL tokens.
 
     Stage 1 and 2 are convolution stages (stride 4 and 8), stage 3 a
@@ -81,7 +81,8 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
         init_cfg (dict, optional): ``dict(type='Pretrained',
             checkpoint=...)`` loads a ConvMAE release (``model``), a UNIV
             release (``student``) or a univ_mm export or training
-            checkpoint (``state_dict``). Defaults to None.
+            checkpoint (``state_dict``); see
+            :data:`.pretrained.convmae.CONVMAE`. Defaults to None.
     """
 
     arch_zoo = {
@@ -94,6 +95,10 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
     #: Kernel and stride of the three patch embeds.
     patch_strides = (4, 2, 2)
     block_lists = ('blocks1', 'blocks2', 'blocks3')
+    #: What ``init_cfg=dict(type='Pretrained', ...)`` reads (its fresh
+    #: keys, resized position embedding).
+    pretrained_weights = CONVMAE
+    default_lora_cfg = DEFAULT_LORA_CFG
     #: Per stage, the module name prefixes frozen by ``frozen_stages``.
     stage_modules = (('patch_embed1', 'blocks1'), ('patch_embed2', 'blocks2'),
                      ('patch_embed3', 'patch_embed4', 'pos_embed', 'blocks3',
@@ -198,25 +203,14 @@ class UNIVConvMAE(LoRABackboneMixin, BaseModule):
         """Transformer blocks (11 in ConvMAE-B)."""
         return len(self.blocks3)
 
-    def init_weights(self) -> None:
-        """Load ``init_cfg``'s checkpoint, or initialise like the release.
-
-        Runs with LoRA layers hidden (:meth:`plain_view`), so the base
-        weights get the checkpoint and LoRA keeps PEFT's init (B = 0).
-        Without a checkpoint, linear weights are truncated normal (std
-        0.02) with zero bias. See :func:`load_convmae_weights` for the
-        checkpoint formats.
-        """
-        cfg = self.init_cfg
-        with self.plain_view():
-            if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
-                load_convmae_weights(self, cfg['checkpoint'],
-                                     cfg.get('prefix'))
-            else:
-                for module in self.modules():
-                    if isinstance(module, nn.Linear):
-                        trunc_normal_(module.weight, std=.02)
-                        nn.init.zeros_(module.bias)
+    def init_without_checkpoint(self) -> None:
+        """Initialise like the release: linear weights truncated normal
+        (std 0.02), zero bias (with LoRA hidden; see
+        :class:`.pretrained.PretrainedWeightsMixin` for ``init_cfg``)."""
+        for module in self.modules():
+            if isinstance(module, nn.Linear):
+                trunc_normal_(module.weight, std=.02)
+                nn.init.zeros_(module.bias)
         self._is_init = True
 
     def _freeze_stages(self) -> None:

@@ -14,7 +14,7 @@ from torch.utils.checkpoint import checkpoint
 from univ_mm.registry import MODELS
 
 from .lora_backbone import LoRABackboneMixin, split_qkv
-from .vit_checkpoint_loading import load_pretrained_vit
+from .pretrained import VIT, PretrainedWeightsMixin
 
 #: Every block's attention qkv and output projections and both FFN linears.
 LORA_TARGETS = ('attn.qkv', 'attn.proj', 'ffn.layers.0.0', 'ffn.layers.1')
@@ -51,7 +51,8 @@ class SplitQKVAttention(MultiheadAttention):
 
 
 @MODELS.register_module()
-class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
+class UNIVVisionTransformer(PretrainedWeightsMixin, LoRABackboneMixin,
+                            VisionTransformer):
     """MMPretrain's ViT with optional LoRA and the tokens PCCL distils.
 
     ``arch`` accepts mmpretrain's names with their meanings (the ViT-T/16
@@ -68,7 +69,12 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
         with_cp (bool): Activation checkpointing of every block in training
             (recompute activations in backward; for large models).
             Defaults to False.
-        **kwargs: Arguments of ``mmpretrain.VisionTransformer``.
+        **kwargs: Arguments of ``mmpretrain.VisionTransformer``;
+            ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)``
+            loads any format of :data:`.pretrained.vit.VIT` (MMPretrain,
+            timm and the official releases, Hugging Face), plain or inside
+            a whole model, and must fill every weight (``prefix`` only
+            picks among several ViTs).
     """
 
     arch_zoo = {
@@ -89,6 +95,9 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
         }),
     }
     block_lists = ('layers', )
+    #: What ``init_cfg=dict(type='Pretrained', ...)`` reads.
+    pretrained_weights = VIT
+    default_lora_cfg = DEFAULT_LORA_CFG
 
     def __init__(self, *args, lora_cfg: dict | None = None,
                  with_cp: bool = False, **kwargs) -> None:
@@ -103,30 +112,6 @@ class UNIVVisionTransformer(LoRABackboneMixin, VisionTransformer):
     def token_stride(self) -> int:
         """Input pixels per token side: the patch embedding's stride."""
         return self.patch_embed.projection.stride[0]
-
-    def init_weights(self) -> None:
-        """Initialise (or load ``init_cfg``) on plain names; keep LoRA init.
-
-        Runs with LoRA layers hidden, so a ``Pretrained`` checkpoint loads
-        into the base weights and the LoRA weights keep PEFT's init (B = 0:
-        the adapted model starts equal to the base model). A ``Pretrained``
-        checkpoint may be in any format of :mod:`.vit_checkpoint_formats`
-        (MMPretrain, timm and the official releases, Hugging Face), plain or
-        inside a whole model; ``prefix`` only picks among several ViTs.
-        It must fill every weight, or loading raises.
-        """
-        cfg = self.init_cfg
-        pretrained = isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
-        if pretrained:
-            self.init_cfg = None  # random init, then every weight is loaded
-        try:
-            with self.plain_view():
-                super().init_weights()
-                if pretrained:
-                    load_pretrained_vit(self, cfg['checkpoint'],
-                                        cfg.get('prefix'))
-        finally:
-            self.init_cfg = cfg
 
     def train(self, mode: bool = True) -> 'UNIVVisionTransformer':
         """Set the mode; stages frozen by ``frozen_stages`` stay in eval."""

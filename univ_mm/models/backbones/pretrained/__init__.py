@@ -1,0 +1,37 @@
+"""One way to load pretrained weights into the UNIV backbones.
+
+Shared: reading files (:mod:`.files`), merging a LoRA student
+(:mod:`.lora`), the container order, prefix rule and LoRA refusal
+(:mod:`.rules`), the fit to the model (:mod:`.fit`) and the loading
+(:mod:`.pipeline`). Declared per backbone: an
+:class:`~.rules.Architecture` (:data:`.vit.VIT`,
+:data:`.convmae.CONVMAE`).
+"""
+from .convmae import CONVMAE, FRESH_PARAMETERS, load_convmae_weights
+from .files import read_checkpoint, require_backbone_checkpoint
+from .lora import merge_lora_student
+from .pipeline import PretrainedWeightsMixin, is_pretrained, load_pretrained
+from .rules import (
+    Architecture,
+    ConvertedWeights,
+    Format,
+    containers,
+    convert,
+    summarise_keys,
+)
+from .vit import (
+    VIT,
+    WIDTH_KEYS,
+    convert_vit,
+    fit_to_model,
+    load_pretrained_vit,
+)
+
+__all__ = [
+    'CONVMAE', 'FRESH_PARAMETERS', 'VIT', 'WIDTH_KEYS', 'Architecture',
+    'ConvertedWeights', 'Format', 'PretrainedWeightsMixin', 'containers',
+    'convert', 'convert_vit', 'fit_to_model', 'is_pretrained',
+    'load_convmae_weights', 'load_pretrained', 'load_pretrained_vit',
+    'merge_lora_student', 'read_checkpoint', 'require_backbone_checkpoint',
+    'summarise_keys'
+]
