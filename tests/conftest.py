@@ -3,7 +3,7 @@ import pytest
 from mmengine.registry import DefaultScope
 
 import univ_mm  # noqa: F401
-from univ_mm.utils import use_safe_checkpoints
+from univ_mm.checkpoint import use_safe_checkpoints
 
 # the tests act as our tools do (tools/train.py, tools/test.py...)
 use_safe_checkpoints()

@@ -23,7 +23,7 @@ def main() -> None:
                         'one stored in the checkpoint, read as literals)')
     args = parser.parse_args()
     # torch and the stack load after the arguments parse: --help is instant
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.utils.export import export_backbone
     use_safe_checkpoints()
     path = export_backbone(args.checkpoint, args.out, args.config)

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     # torch and the stack load after the arguments parse: --help is instant
     from mmdet.apis import init_detector
 
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.utils.weights_check import (
         check_checkpoint_fills_model,
         check_checkpoint_kind,

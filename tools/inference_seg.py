@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> tuple[Path, Path]:
     import torch
     from mmseg.apis import inference_model, init_model
 
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.utils.weights_check import (
         check_checkpoint_fills_model,
         check_checkpoint_kind,

@@ -22,7 +22,7 @@ def main() -> None:
     from mmengine.model import is_model_wrapper
     from mmengine.runner import Runner
 
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.utils.cli import init_distributed_on_cpu, load_config
     from univ_mm.utils.weights_check import (
         check_checkpoint_fills_model,

@@ -56,7 +56,7 @@ def main() -> None:
     # torch and the stack load after the arguments parse: --help is instant
     from mmengine.runner import Runner
 
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.utils.cli import (
         init_distributed_on_cpu,
         load_config,

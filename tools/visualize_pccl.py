@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     """Draw, write and log the pictures; return the PNG paths."""
     args = parse_args(argv)
     # torch and the stack load after the arguments parse: --help is instant
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.utils.weights_check import check_checkpoint_kind, model_kind
     from univ_mm.visualization.pccl_pictures import write_pictures
     cfg = Config.fromfile(args.config)

@@ -7,7 +7,7 @@ holds (its ``locations``) when it is first asked for one, e.g. for
 configs also import :mod:`univ_mm.seg` or :mod:`univ_mm.det` (their
 datasets and neck, which need MMSegmentation or MMDetection), and every
 config imports :mod:`univ_mm.engine.safe_checkpoints` (see
-:func:`univ_mm.utils.checkpoint.use_safe_checkpoints`).
+:func:`univ_mm.checkpoint.safe_io.use_safe_checkpoints`).
 """
 from . import registry  # noqa: F401
 from .version import __version__

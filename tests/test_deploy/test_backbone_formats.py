@@ -14,13 +14,13 @@ from mmengine.config import Config
 from univ_mm.deploy.backbone_export import convert_backbone
 from univ_mm.deploy.model_card import sha256
 from univ_mm.models import UNIVConvMAE, UNIVVisionTransformer
+from univ_mm.models.backbones.merged_export import export_merged_backbone
 from univ_mm.models.backbones.pretrained import (
     convert_vit,
     load_convmae_weights,
     read_checkpoint,
 )
 from univ_mm.registry import MODELS
-from univ_mm.utils.export import export_merged_backbone
 
 #: The issue's bound on token differences through the other libraries.
 TOKEN_ATOL = 1e-5

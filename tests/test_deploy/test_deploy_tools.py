@@ -8,7 +8,7 @@ import torch
 from helpers import TINY_ARCH
 
 from univ_mm.models import UNIVVisionTransformer
-from univ_mm.utils.export import export_merged_backbone
+from univ_mm.models.backbones.merged_export import export_merged_backbone
 
 
 @pytest.mark.slow

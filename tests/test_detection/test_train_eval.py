@@ -19,7 +19,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from univ_mm.utils.checkpoint import (
+from univ_mm.checkpoint.safe_io import (
     load_checkpoint_safely,
     save_atomically,
     save_merged_backbone,

@@ -13,12 +13,12 @@ from mmengine.logging import MessageHub
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
+from univ_mm.checkpoint.safe_io import load_checkpoint_safely
 from univ_mm.engine.hooks import MergedBackboneExportHook, SafeCheckpointHook
 from univ_mm.engine.hooks.merged_backbone_export_hook import (
     _remember_best_exports,
 )
 from univ_mm.registry import MODELS
-from univ_mm.utils.checkpoint import load_checkpoint_safely
 
 
 def fake_runner(tmp_path):

@@ -8,9 +8,9 @@ from helpers import tiny_univ
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from univ_mm.checkpoint import load_checkpoint_safely
 from univ_mm.engine.hooks import NonFiniteGuardHook
 from univ_mm.synthetic.world import generate_synthetic_mvip
-from univ_mm.utils import load_checkpoint_safely
 
 
 @pytest.mark.parametrize('value', [math.nan, math.inf])

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from mmengine.logging import MessageHub
 
+from univ_mm.checkpoint.safe_io import save_atomically
 from univ_mm.engine.hooks import SafeCheckpointHook
-from univ_mm.utils.checkpoint import save_atomically
 
 #: save_best, rule, and the metrics of three evaluations: the second
 #: better for every key, the third better for the first key only.

@@ -30,7 +30,7 @@ print(json.dumps(dict(
 PRETRAIN = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
 #: After use_safe_checkpoints: our loader and atomic writes; torch's own
 #: allowlist untouched (each reader allows its exact types for its call).
-SAFE = dict(local_loader='univ_mm.utils.checkpoint',
+SAFE = dict(local_loader='univ_mm.checkpoint.safe_io',
             backend='AtomicLocalBackend', history_allowed=False)
 
 

@@ -12,7 +12,7 @@ from mmpretrain.structures import DataSample
 
 from univ_mm.registry import MODELS
 
-CONFIGS = Path(__file__).parents[2] / 'configs' / 'evidence'
+CONFIGS = Path(__file__).parents[2] / 'projects' / 'pccl_evidence' / 'configs'
 #: Test-sized archs of the two masked-image-modelling teachers.
 TINY = {'mae_vit-t_synthetic.py': {'model.backbone.arch': TINY_ARCH,
                                    'model.neck.embed_dim': 32},

@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 import torch
 
+from univ_mm.checkpoint.safe_io import save_merged_backbone
 from univ_mm.registry import MODELS
-from univ_mm.utils.checkpoint import save_merged_backbone
 
 
 class Payload:

@@ -15,8 +15,8 @@ from pccl_evidence import experiment, settings
 from pccl_evidence.arguments import parse_args
 from pccl_evidence.tables import compare_runs
 
+from univ_mm.checkpoint import load_checkpoint_safely
 from univ_mm.registry import MODELS
-from univ_mm.utils import load_checkpoint_safely
 
 #: Runs training or a tool end to end: see ``make test-fast``.
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
 
+from univ_mm.checkpoint.safe_io import load_checkpoint_safely, save_atomically
 from univ_mm.seg.datasets import MSRSDataset
-from univ_mm.utils.checkpoint import load_checkpoint_safely, save_atomically
 from univ_mm.utils.weights_check import PartialCheckpointError
 
 CONFIG = Path('configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py')

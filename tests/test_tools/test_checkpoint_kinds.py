@@ -8,7 +8,7 @@ import torch
 from helpers import load_tool
 from PIL import Image
 
-from univ_mm.utils.checkpoint import save_atomically
+from univ_mm.checkpoint.safe_io import save_atomically
 from univ_mm.utils.weights_check import CheckpointKindError
 
 SEG_CONFIG = 'configs/seg/upernet_univ-vit-b_4xb2-48k_msrs-ir-512x512.py'

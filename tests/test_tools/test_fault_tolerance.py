@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from univ_mm.checkpoint import latest_checkpoint, load_checkpoint_safely
 from univ_mm.synthetic.world import generate_synthetic_mvip
-from univ_mm.utils import latest_checkpoint, load_checkpoint_safely
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 
 #: Runs training or a tool end to end: see ``make test-fast``.

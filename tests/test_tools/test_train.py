@@ -9,8 +9,8 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import load_checkpoint
 from mmpretrain.models import VisionTransformer
 
+from univ_mm.checkpoint.safe_io import load_checkpoint_safely, save_atomically
 from univ_mm.synthetic.world import generate_synthetic_mvip
-from univ_mm.utils.checkpoint import load_checkpoint_safely, save_atomically
 from univ_mm.utils.export import export_backbone
 
 #: Runs training or a tool end to end: see ``make test-fast``.

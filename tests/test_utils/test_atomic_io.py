@@ -8,8 +8,8 @@ import pytest
 import torch
 from mmengine.fileio import get_file_backend
 
-from univ_mm.utils.atomic_io import AtomicLocalBackend, latest_checkpoint
-from univ_mm.utils.checkpoint import save_atomically
+from univ_mm.checkpoint.atomic_io import AtomicLocalBackend, latest_checkpoint
+from univ_mm.checkpoint.safe_io import save_atomically
 
 
 def test_mmengine_writes_local_files_atomically(tmp_path):

@@ -15,12 +15,12 @@ from helpers import tiny_univ, tiny_vit
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader, load_checkpoint
 
-from univ_mm.registry import MODELS
-from univ_mm.utils.checkpoint import (
+from univ_mm.checkpoint.safe_io import (
     _without_config_text,
     load_checkpoint_safely,
     save_atomically,
 )
+from univ_mm.registry import MODELS
 
 
 class Payload:

@@ -16,9 +16,10 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS as SEG_MODELS
 from mmseg.structures import SegDataSample
 
+from univ_mm.checkpoint.safe_io import save_atomically
+from univ_mm.models.backbones.lora_merge import merge_lora_weights
 from univ_mm.registry import MODELS
-from univ_mm.utils.checkpoint import save_atomically
-from univ_mm.utils.export import merge_lora_weights, own_backbones
+from univ_mm.utils.export import own_backbones
 
 TINY_CONVMAE = dict(type='UNIVConvMAE', arch='tiny', img_size=64,
                     out_indices=(2, ))

@@ -6,9 +6,9 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from univ_mm.checkpoint.safe_io import save_atomically
 from univ_mm.utils import cli
 from univ_mm.utils.arguments import parse_converter_args
-from univ_mm.utils.checkpoint import save_atomically
 from univ_mm.utils.cli import (
     resume_checkpoint,
     set_amp,

@@ -6,9 +6,10 @@ from helpers import tiny_vit, train_lora_by_hand
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
+from univ_mm.checkpoint.literal_config import literal_config
+from univ_mm.checkpoint.safe_io import save_atomically
 from univ_mm.registry import MODELS
-from univ_mm.utils.checkpoint import save_atomically
-from univ_mm.utils.export import export_backbone, literal_config
+from univ_mm.utils.export import export_backbone
 
 TINY_CONVMAE = dict(type='UNIVConvMAE', arch='tiny', img_size=64,
                     out_indices=(2, ))

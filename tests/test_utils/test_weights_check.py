@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from univ_mm.utils.checkpoint import save_atomically
+from univ_mm.checkpoint.safe_io import save_atomically
 from univ_mm.utils.weights_check import (
     CheckpointKindError,
     PartialCheckpointError,

@@ -27,13 +27,13 @@ def main() -> None:
     # torch and the stack load after the arguments parse: --help is instant
     import torch
 
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.deploy.benchmark import format_table, latency
     from univ_mm.deploy.onnx_export import (
         build_graph,
         default_image_size,
         load_model,
     )
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
     use_safe_checkpoints()
     shape = tuple(args.shape or default_image_size(args.config))
     graph = build_graph(load_model(args.config, args.checkpoint), shape)

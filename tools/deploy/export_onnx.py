@@ -28,8 +28,8 @@ def main() -> None:
     # torch and the stack load after the arguments parse: --help is instant
     import json
 
+    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
     from univ_mm.deploy.onnx_export import default_image_size, export_onnx
-    from univ_mm.utils.checkpoint import use_safe_checkpoints
     use_safe_checkpoints()
     shape = tuple(args.shape or default_image_size(args.config))
     card = export_onnx(args.config, args.checkpoint, args.out, shape,

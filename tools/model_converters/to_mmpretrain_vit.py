@@ -22,12 +22,12 @@ def main(argv: list[str] | None = None) -> dict:
                         "several (e.g. 'teacher.')")
     args = parser.parse_args(argv)
     # torch loads after the arguments parse: --help is instant
+    from univ_mm.checkpoint import save_merged_backbone
     from univ_mm.models.backbones.pretrained import (
         convert_vit,
         read_checkpoint,
         summarise_keys,
     )
-    from univ_mm.utils import save_merged_backbone
     vit = convert_vit(read_checkpoint(args.src), args.src, args.prefix)
     path = save_merged_backbone(
         vit.state_dict, args.dst,

@@ -7,8 +7,8 @@ from pathlib import Path
 import safetensors.torch
 from torch import Tensor
 
-from univ_mm.utils.atomic_io import write_atomically
-from univ_mm.utils.checkpoint import save_atomically
+from univ_mm.checkpoint.atomic_io import write_atomically
+from univ_mm.checkpoint.safe_io import save_atomically
 
 from .backbone_formats import (
     check_format,

@@ -9,10 +9,10 @@ under MMPretrain's ViT names or the ConvMAE release's names. Outputs:
   pretrained_cfg_overlay=dict(file=path), **kwargs)``;
 - ``hf``: a ``save_pretrained`` folder of ``transformers.ViTModel``;
 - ``convmae-release``: ``dict(model=...)`` as the ConvMAE release ships it
-  (what :mod:`univ_mm.models.backbones.convmae_checkpoint` reads).
+  (what :mod:`univ_mm.models.backbones.pretrained.convmae` reads).
 
 The renames are the inverse of the readers in
-:mod:`univ_mm.models.backbones.vit_checkpoint_formats`, so each export read
+:mod:`univ_mm.models.backbones.pretrained.vit`, so each export read
 back by our loaders gives the same tensors.
 """
 import math
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from torch import Tensor
 
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.checkpoint.safe_io import load_checkpoint_safely
 
 #: Anchor keys of the two architectures in a merged export.
 VIT_ANCHOR = 'patch_embed.projection.weight'

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from univ_mm.utils.atomic_io import write_atomically
+from univ_mm.checkpoint.atomic_io import write_atomically
 
 #: Written where the training config was not given.
 UNKNOWN = 'not recorded: pass --config TRAINING_CONFIG'

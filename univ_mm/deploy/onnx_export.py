@@ -14,7 +14,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from torch import Tensor, nn
 
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.checkpoint.safe_io import load_checkpoint_safely
 
 from .detector_graph import FasterRCNNGraph
 from .graphs import SegmentorGraph

@@ -1,4 +1,5 @@
-"""Importing this module calls :func:`~univ_mm.utils.use_safe_checkpoints`.
+"""Importing this module calls
+:func:`~univ_mm.checkpoint.safe_io.use_safe_checkpoints`.
 
 For the configs' ``custom_imports``, which import modules and call nothing::
 
@@ -10,6 +11,6 @@ so that a runner built from the config by any script (``Runner.from_cfg``,
 MMSegmentation's or MMDetection's ``tools/train.py``) resumes on
 torch >= 2.6, loads checkpoints weights-only and saves atomically.
 """
-from univ_mm.utils.checkpoint import use_safe_checkpoints
+from univ_mm.checkpoint.safe_io import use_safe_checkpoints
 
 use_safe_checkpoints()

@@ -11,13 +11,13 @@ import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.logging import print_log
 
-from univ_mm.utils.atomic_io import (
+from univ_mm.checkpoint.atomic_io import (
     CHECKPOINT_NAME,
     is_complete_checkpoint,
     latest_checkpoint,
     numbered_checkpoints,
 )
-from univ_mm.utils.checkpoint import load_checkpoint_safely
+from univ_mm.checkpoint.safe_io import load_checkpoint_safely
 
 #: Optimizer wrappers that need a GPU, and their options nothing else takes.
 AMP_WRAPPERS = ('AmpOptimWrapper', 'mmengine.AmpOptimWrapper')

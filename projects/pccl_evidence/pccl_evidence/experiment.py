@@ -50,6 +50,7 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 import univ_mm  # noqa: F401  (registers the univ_mm modules)
+from univ_mm.checkpoint.safe_io import use_safe_checkpoints
 from univ_mm.datasets import image_to_tensor
 from univ_mm.evaluation import class_retrieval
 from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
@@ -60,7 +61,6 @@ from univ_mm.models.data_preprocessors.paired_data_preprocessor import (
 )
 from univ_mm.registry import MODELS, VISUALIZERS
 from univ_mm.synthetic.world import CLASSES, generate_synthetic_mvip
-from univ_mm.utils.checkpoint import use_safe_checkpoints
 from univ_mm.utils.export import export_backbone
 from univ_mm.utils.scalars import read_scalar_log, scalar_logs
 from univ_mm.visualization.pccl_pictures import (

@@ -6,8 +6,8 @@ from mmengine.dist import master_only
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.model import is_model_wrapper
 
+from univ_mm.models.backbones.merged_export import export_merged_backbone
 from univ_mm.registry import HOOKS
-from univ_mm.utils.export import export_merged_backbone
 
 #: The merged file of iteration N: ``MERGED_BACKBONE_TMPL.format(N)``.
 MERGED_BACKBONE_TMPL = 'univ_backbone_iter_{}.pth'
@@ -20,7 +20,8 @@ class MergedBackboneExportHook(Hook):
     """Write the student with LoRA merged whenever a checkpoint is saved.
 
     The file, ``univ_backbone_iter_{N}.pth`` in the work directory, holds
-    the plain backbone (:func:`~univ_mm.utils.export.export_merged_backbone`,
+    the plain backbone
+    (:func:`~univ_mm.models.backbones.merged_export.export_merged_backbone`,
     as ``tools/export_backbone.py`` writes it), which downstream configs
     load directly. Once that checkpoint is saved (at this hook's next call:
     the checkpoint hook saves after it), it deletes the merged files of the

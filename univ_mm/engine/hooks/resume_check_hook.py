@@ -2,8 +2,8 @@
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from univ_mm.checkpoint.fill_check import weight_mismatches
 from univ_mm.registry import HOOKS
-from univ_mm.utils.weights_check import weight_mismatches
 
 #: How many differing weights the error names.
 SHOWN = 3

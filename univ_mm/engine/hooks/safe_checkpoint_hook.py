@@ -13,7 +13,7 @@ class SafeCheckpointHook(CheckpointHook):
     and the previous best checkpoint of ``save_best``, *before* it writes
     the new one, so a process killed during that save (or a save that fails,
     e.g. on a full disk) loses it. This hook saves first (the write is
-    atomic, see :mod:`univ_mm.utils.atomic_io`; the next save removes the
+    atomic, see :mod:`univ_mm.checkpoint.atomic_io`; the next save removes the
     temporary file a killed one left), updates ``last_checkpoint``, and only
     then deletes the checkpoints beyond ``max_keep_ckpts`` and the best
     checkpoints that a new best replaced, for every ``rule`` and key of

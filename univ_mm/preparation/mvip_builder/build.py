@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mmengine.utils import ProgressBar
 
-from univ_mm.utils.atomic_io import write_atomically
+from univ_mm.checkpoint.atomic_io import write_atomically
 
 from .manifest import Journal, is_finished, load_manifest, save_manifest
 from .sources import SOURCES, MVIPSource, ReadOptions, SourcePair, SourceScan

@@ -10,7 +10,7 @@ import json
 import threading
 from pathlib import Path
 
-from univ_mm.utils.atomic_io import write_atomically
+from univ_mm.checkpoint.atomic_io import write_atomically
 
 MANIFEST = 'manifest.json'
 JOURNAL = '.build_mvip.journal'

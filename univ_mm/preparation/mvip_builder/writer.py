@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from univ_mm.checkpoint.atomic_io import write_atomically
 from univ_mm.image_codecs.inspection import group_problem, inspect_image
-from univ_mm.utils.atomic_io import write_atomically
 
 from .sources import SourcePair
 from .sources.common import format_suffix

@@ -1,7 +1,7 @@
 """Read a checkpoint file, folder or URL without running its code.
 
 Files: ``.pth``/``.bin`` through
-:func:`univ_mm.utils.checkpoint.load_checkpoint_safely` (weights only),
+:func:`univ_mm.checkpoint.safe_io.load_checkpoint_safely` (weights only),
 ``.safetensors`` through the ``safetensors`` package (never runs code), a
 Hugging Face ``save_pretrained`` folder, or a URL (fetched once into
 torch's hub cache, then read as a local file). A folder, or a sharded
@@ -16,7 +16,7 @@ import safetensors.torch
 
 # The one use of the utils layer left here: the weights-only reader of
 # .pth files (with the types training checkpoints carry) and the hub cache.
-from univ_mm.utils.checkpoint import (
+from univ_mm.checkpoint.safe_io import (
     download_checkpoint,
     load_checkpoint_safely,
 )

@@ -1,17 +1,16 @@
 """Merge the LoRA student of a UNIV training checkpoint before loading.
 
 The tensor merge and the literal reading of the checkpoint's config text
-are :mod:`univ_mm.utils.export`'s (the export does the same): this is the
-one place the loading still reaches into the utils layer for them.
+are :mod:`..lora_merge`'s, which the export uses too.
 """
 from mmengine.logging import print_log
 
-from univ_mm.utils.export import (
+from ..lora_merge import (
     PREFIX,
-    _backbone_cfg,
-    _lora_cfg,
-    _student_weights,
     merge_lora_weights,
+    merged_lora_cfg,
+    student_weights,
+    training_backbone_cfg,
 )
 
 
@@ -22,7 +21,7 @@ def merge_lora_student(checkpoint: dict, source: str, prefix: str | None,
     A UNIV training checkpoint (``iter_N.pth``) holds the student unmerged
     (``backbone.*.base_layer.weight``, ``lora_A``/``lora_B``). When that is
     what ``prefix`` asks for, it is merged on the tensors
-    (:func:`univ_mm.utils.export.merge_lora_weights`), so both backbones
+    (:func:`..lora_merge.merge_lora_weights`), so both backbones
     load training checkpoints like exports. Nothing is built: the loading
     backbone checks that the result fits it. The scaling is the one of the
     checkpoint's ``lora_cfg`` numbers (``meta['cfg']`` read as literals)
@@ -50,9 +49,9 @@ def merge_lora_student(checkpoint: dict, source: str, prefix: str | None,
     if prefix not in (None, PREFIX) or not isinstance(state, dict) or \
             not any(k.startswith(PREFIX) and 'lora_' in k for k in state):
         return checkpoint
-    lora_cfg = _lora_cfg(_backbone_cfg(checkpoint, source), default_lora_cfg,
-                         source)
-    merged = merge_lora_weights(_student_weights(checkpoint, source),
+    lora_cfg = merged_lora_cfg(training_backbone_cfg(checkpoint, source),
+                               default_lora_cfg, source)
+    merged = merge_lora_weights(student_weights(checkpoint, source),
                                 lora_cfg, source)
     print_log(f'{source}: merged the LoRA student ({PREFIX}*) as '
               'tools/export_backbone.py does', logger='current')

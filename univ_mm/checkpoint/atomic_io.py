@@ -1,6 +1,6 @@
 """Atomic local writes and finding the newest complete checkpoint.
 
-:func:`~univ_mm.utils.checkpoint.use_safe_checkpoints` registers
+:func:`~univ_mm.checkpoint.safe_io.use_safe_checkpoints` registers
 :class:`AtomicLocalBackend` as MMEngine's backend for local paths, so every
 checkpoint the runner writes lands by an ``os.replace`` of a fully written
 temporary file: a process killed while saving leaves the previous

@@ -36,7 +36,10 @@ from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import CheckpointLoader
 from torch import Tensor
 
-from univ_mm.utils.atomic_io import use_atomic_local_writes, write_atomically
+from univ_mm.checkpoint.atomic_io import (
+    use_atomic_local_writes,
+    write_atomically,
+)
 
 
 def _numpy_types() -> list:
@@ -257,7 +260,7 @@ def use_safe_checkpoints() -> None:
       :func:`load_checkpoint_safely`, which unpickles weights only and
       never runs the config text a checkpoint carries;
     - makes MMEngine's local file backend write atomically
-      (:class:`~univ_mm.utils.atomic_io.AtomicLocalBackend`): a process
+      (:class:`~univ_mm.checkpoint.atomic_io.AtomicLocalBackend`): a process
       killed while saving leaves the previous checkpoint intact.
     """
     _pickle_history_buffers()
@@ -267,7 +270,7 @@ def use_safe_checkpoints() -> None:
 
 def save_atomically(obj: object, path: str | Path) -> Path:
     """``torch.save`` ``obj`` to ``path`` atomically
-    (:func:`~univ_mm.utils.atomic_io.write_atomically`)."""
+    (:func:`~univ_mm.checkpoint.atomic_io.write_atomically`)."""
     return write_atomically(path, lambda file: torch.save(obj, file))
 
 
