@@ -94,3 +94,13 @@ def test_the_old_best_goes_once_the_new_one_is_saved(tmp_path, case):
     evaluate(hook, runner, 8, first_better)
     assert best_files(tmp_path) == sorted(
         names(save_best[:1], 8) + names(save_best[1:], 4))
+
+
+@pytest.mark.parametrize('kwargs, backend_args', [
+    (dict(), dict(backend='atomic_local')),
+    (dict(out_dir='s3://bucket/runs'), None),
+    (dict(backend_args=dict(backend='petrel')), dict(backend='petrel'))])
+def test_local_checkpoints_are_written_with_the_atomic_backend(kwargs,
+                                                               backend_args):
+    assert SafeCheckpointHook(interval=1, **kwargs).backend_args == \
+        backend_args

@@ -28,10 +28,11 @@ print(json.dumps(dict(
         'mmseg', 'univ_mm')))))
 '''
 PRETRAIN = 'configs/pretrain/univ_vit-t_synthetic-demo.py'
-#: After use_safe_checkpoints: our loader and atomic writes; torch's own
-#: allowlist untouched (each reader allows its exact types for its call).
+#: After use_safe_checkpoints: our loader; MMEngine's local writes and
+#: torch's own allowlist untouched (each reader allows its exact types for
+#: its call; the checkpoint hook writes with the atomic backend).
 SAFE = dict(local_loader='univ_mm.checkpoint.safe_io',
-            backend='AtomicLocalBackend', history_allowed=False)
+            backend='LocalBackend', history_allowed=False)
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

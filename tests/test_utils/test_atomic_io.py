@@ -8,12 +8,20 @@ import pytest
 import torch
 from mmengine.fileio import get_file_backend
 
-from univ_mm.checkpoint.atomic_io import AtomicLocalBackend, latest_checkpoint
+from univ_mm.checkpoint.atomic_io import (
+    ATOMIC_BACKEND,
+    AtomicLocalBackend,
+    latest_checkpoint,
+)
 from univ_mm.checkpoint.safe_io import save_atomically
 
 
-def test_mmengine_writes_local_files_atomically(tmp_path):
-    backend = get_file_backend(str(tmp_path / 'x.pth'))
+def test_the_atomic_backend_is_mmengines_by_its_own_name(tmp_path):
+    # every other local write of the process keeps MMEngine's backend
+    assert not isinstance(get_file_backend(str(tmp_path / 'x.pth')),
+                          AtomicLocalBackend)
+    backend = get_file_backend(str(tmp_path / 'x.pth'),
+                               backend_args=dict(backend=ATOMIC_BACKEND))
     assert isinstance(backend, AtomicLocalBackend)
     backend.put(b'payload', tmp_path / 'x.pth')
     backend.put_text('text', tmp_path / 'y.txt')
@@ -65,7 +73,8 @@ def test_next_save_removes_temporaries_of_killed_writers(tmp_path):
 
 def test_a_full_disk_names_the_file_and_keeps_the_previous_one(
         tmp_path, monkeypatch):
-    backend = get_file_backend(str(tmp_path / 'iter_4.pth'))
+    backend = get_file_backend(str(tmp_path / 'iter_4.pth'),
+                               backend_args=dict(backend=ATOMIC_BACKEND))
     backend.put(b'previous', tmp_path / 'iter_4.pth')
 
     def disk_full(fd):

@@ -1,10 +1,12 @@
 """Atomic local writes and finding the newest complete checkpoint.
 
-:func:`~univ_mm.checkpoint.safe_io.use_safe_checkpoints` registers
-:class:`AtomicLocalBackend` as MMEngine's backend for local paths, so every
-checkpoint the runner writes lands by an ``os.replace`` of a fully written
-temporary file: a process killed while saving leaves the previous
-checkpoint untouched.
+:class:`AtomicLocalBackend` is an MMEngine file backend of its own name,
+:data:`ATOMIC_BACKEND`; the checkpoint hook writes with it
+(:class:`~univ_mm.engine.hooks.SafeCheckpointHook`), so every checkpoint
+the runner saves lands by an ``os.replace`` of a fully written temporary
+file: a process killed while saving leaves the previous checkpoint
+untouched. MMEngine's own local backend, and every other write of the
+process, is left as it is.
 """
 import errno
 import os
@@ -140,9 +142,10 @@ class AtomicLocalBackend(LocalBackend):
         self.put(obj.encode(encoding), filepath)
 
 
-def use_atomic_local_writes() -> None:
-    """Make MMEngine write local files through :class:`AtomicLocalBackend`."""
-    register_backend('local', AtomicLocalBackend, force=True, prefixes='')
+#: :class:`AtomicLocalBackend`'s name among MMEngine's file backends
+#: (``backend_args=dict(backend=ATOMIC_BACKEND)``).
+ATOMIC_BACKEND = 'atomic_local'
+register_backend(ATOMIC_BACKEND, AtomicLocalBackend, force=True)
 
 
 def is_complete_checkpoint(path: Path) -> bool:

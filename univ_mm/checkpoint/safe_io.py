@@ -37,7 +37,6 @@ from mmengine.runner import CheckpointLoader
 from torch import Tensor
 
 from univ_mm.checkpoint.atomic_io import (
-    use_atomic_local_writes,
     write_atomically,
 )
 
@@ -259,13 +258,12 @@ def use_safe_checkpoints() -> None:
       ``Pretrained`` init; local files and http(s) URLs) through
       :func:`load_checkpoint_safely`, which unpickles weights only and
       never runs the config text a checkpoint carries;
-    - makes MMEngine's local file backend write atomically
-      (:class:`~univ_mm.checkpoint.atomic_io.AtomicLocalBackend`): a process
-      killed while saving leaves the previous checkpoint intact.
+    - leaves writing alone: the checkpoint hook writes atomically with a
+      backend of its own
+      (:class:`~univ_mm.engine.hooks.SafeCheckpointHook`).
     """
     _pickle_history_buffers()
     _use_safe_loading()
-    use_atomic_local_writes()
 
 
 def save_atomically(obj: object, path: str | Path) -> Path:

@@ -2,6 +2,7 @@
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
+from univ_mm.checkpoint.atomic_io import ATOMIC_BACKEND
 from univ_mm.registry import HOOKS
 
 
@@ -18,8 +19,20 @@ class SafeCheckpointHook(CheckpointHook):
     then deletes the checkpoints beyond ``max_keep_ckpts`` and the best
     checkpoints that a new best replaced, for every ``rule`` and key of
     ``save_best``. Everything else is MMEngine's hook unchanged; the
-    arguments are the same.
+    arguments are the same. Without ``backend_args`` (and
+    ``file_client_args``) a local ``out_dir`` is written with the atomic
+    backend, ``backend_args=dict(backend=ATOMIC_BACKEND)``; other writes of
+    the process keep MMEngine's backends. ``last_checkpoint`` stays
+    MMEngine's plain write: resuming does not trust it
+    (:func:`~univ_mm.checkpoint.atomic_io.latest_checkpoint`).
     """
+
+    def __init__(self, *args, backend_args: dict | None = None,
+                 **kwargs) -> None:
+        if backend_args is None and kwargs.get('file_client_args') is None \
+                and '://' not in str(kwargs.get('out_dir') or ''):
+            backend_args = dict(backend=ATOMIC_BACKEND)
+        super().__init__(*args, backend_args=backend_args, **kwargs)
 
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
         ids = getattr(self, 'keep_ckpt_ids', ())
