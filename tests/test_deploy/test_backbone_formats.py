@@ -17,7 +17,7 @@ from univ_mm.models import UNIVConvMAE, UNIVVisionTransformer
 from univ_mm.models.backbones.merged_export import export_merged_backbone
 from univ_mm.models.backbones.pretrained import (
     convert_vit,
-    load_convmae_weights,
+    load_pretrained,
     read_checkpoint,
 )
 from univ_mm.registry import MODELS
@@ -112,7 +112,7 @@ def test_convmae_release_round_trips_and_timm_hf_refuse_it(tmp_path):
     ).keys()
     plain = MODELS.build(dict(type='UNIVConvMAE', arch='tiny', img_size=64,
                               out_indices=(2, )))
-    load_convmae_weights(plain, str(out))
+    load_pretrained(plain, str(out))
     for key, value in convmae.merged_state_dict().items():
         assert torch.equal(plain.state_dict()[key], value), key
     for fmt in ('timm', 'hf'):

@@ -2,18 +2,15 @@
 import pytest
 from torch import nn
 
-from univ_mm.models.backbones.pretrained import (
-    load_convmae_weights,
-    load_pretrained_vit,
-)
+from univ_mm.models.backbones.pretrained import CONVMAE, VIT, load_pretrained
 
 
-@pytest.mark.parametrize('load', [load_pretrained_vit, load_convmae_weights])
+@pytest.mark.parametrize('arch', [VIT, CONVMAE], ids=['vit', 'convmae'])
 def test_missing_backbone_checkpoint_names_the_export_and_override(
-        tmp_path, load):
+        tmp_path, arch):
     path = tmp_path / 'checkpoints' / 'univ_vit-b-p16_mvip_backbone.pth'
     with pytest.raises(FileNotFoundError) as err:
-        load(nn.Linear(2, 2), str(path))
+        load_pretrained(nn.Linear(2, 2), str(path), arch=arch)
     message = str(err.value)
     assert str(path) in message
     assert 'tools/export_backbone.py' in message

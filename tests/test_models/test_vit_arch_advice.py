@@ -4,10 +4,7 @@ import pytest
 import torch
 
 from univ_mm.models.backbones import UNIVVisionTransformer
-from univ_mm.models.backbones.pretrained.vit import (
-    WIDTH_KEYS,
-    load_pretrained_vit,
-)
+from univ_mm.models.backbones.pretrained import WIDTH_KEYS, load_pretrained
 
 
 def vit(arch: str, **kwargs) -> UNIVVisionTransformer:
@@ -19,7 +16,7 @@ def test_a_narrower_export_names_its_arch_and_the_width_keys(tmp_path):
     path = tmp_path / 'univ_backbone_iter_160.pth'
     torch.save(vit('deit-t').state_dict(), path)
     with pytest.raises(ValueError) as error:
-        load_pretrained_vit(vit('deit-s'), path)
+        load_pretrained(vit('deit-s'), path)
     message = str(error.value)
     assert "model.backbone.arch='deit-t'" in message
     assert 'model.backbone.patch_size=16' in message
@@ -35,4 +32,4 @@ def test_another_depth_names_an_arch_of_that_depth(tmp_path):
     with pytest.raises(KeyError, match=r'width 192, 6 blocks, patch 16: set '
                        r'model\.backbone\.arch=dict\(embed_dims=192, '
                        r'num_layers=6'):
-        load_pretrained_vit(vit('deit-t'), path)
+        load_pretrained(vit('deit-t'), path)

@@ -21,7 +21,8 @@ from mmpretrain.models.utils import resize_pos_embed
 from safetensors.torch import save_file
 
 from univ_mm.models.backbones.pretrained import pipeline
-from univ_mm.models.backbones.pretrained.vit import convert_vit, fit_to_model
+from univ_mm.models.backbones.pretrained.fit import fit
+from univ_mm.models.backbones.pretrained.vit import VIT, convert_vit
 from univ_mm.registry import MODELS
 
 #: Relative error allowed between our tokens and the source library's
@@ -388,7 +389,7 @@ def test_teacher_variant_configs_fit_their_releases(config, release,
     if container:
         checkpoint = {container: checkpoint}
     vit = convert_vit(checkpoint, release)
-    state, _ = fit_to_model(vit, teacher, release)
+    state, _ = fit(vit, teacher, release, VIT)
     assert set(state) == set(teacher.state_dict())
 
 

@@ -109,6 +109,8 @@ class PCCLLoss(nn.Module):
             nn.Parameter(torch.zeros(())) if learnable_bias else None)
         if learnable_bias:  # persistent: a resumed run keeps its bias
             self.register_buffer('bias_initialised', torch.tensor(False))
+        #: The buffer's value once read: not read again every step.
+        self._bias_ready = False
 
     def pair_weights(self, attn: Tensor, teacher_tokens: Tensor) -> Tensor:
         """Row-stochastic weights ``[B, N, N]`` of ``pair_source``."""
@@ -203,7 +205,10 @@ class PCCLLoss(nn.Module):
                 ``[B, N, C]``.
             pairs (Tensor): ``[B, N, N]`` from :meth:`pseudo_pairs`.
         """
-        if self.logit_bias is None or self.bias_initialised:
+        if self.logit_bias is None or self._bias_ready:
+            return
+        if self.bias_initialised:  # read once: a device sync on a GPU
+            self._bias_ready = True
             return
         self.logit_bias.zero_()
         negatives = (pairs == 0).float()
@@ -212,6 +217,7 @@ class PCCLLoss(nn.Module):
         all_reduce(sums)
         self.logit_bias.fill_(-sums[0] / sums[1].clamp(min=1))
         self.bias_initialised.fill_(True)
+        self._bias_ready = True
 
     @torch.no_grad()
     def soft_pairs(self, teacher_unit: Tensor) -> Tensor:

@@ -7,7 +7,7 @@ Shared: reading files (:mod:`.files`), merging a LoRA student
 :class:`~.rules.Architecture` (:data:`.vit.VIT`,
 :data:`.convmae.CONVMAE`).
 """
-from .convmae import CONVMAE, FRESH_PARAMETERS, load_convmae_weights
+from .convmae import CONVMAE, FRESH_PARAMETERS
 from .files import read_checkpoint, require_backbone_checkpoint
 from .lora import merge_lora_student
 from .pipeline import PretrainedWeightsMixin, is_pretrained, load_pretrained
@@ -19,19 +19,12 @@ from .rules import (
     convert,
     summarise_keys,
 )
-from .vit import (
-    VIT,
-    WIDTH_KEYS,
-    convert_vit,
-    fit_to_model,
-    load_pretrained_vit,
-)
+from .vit import VIT, WIDTH_KEYS, convert_vit
 
 __all__ = [
     'CONVMAE', 'FRESH_PARAMETERS', 'VIT', 'WIDTH_KEYS', 'Architecture',
     'ConvertedWeights', 'Format', 'PretrainedWeightsMixin', 'containers',
-    'convert', 'convert_vit', 'fit_to_model', 'is_pretrained',
-    'load_convmae_weights', 'load_pretrained', 'load_pretrained_vit',
+    'convert', 'convert_vit', 'is_pretrained', 'load_pretrained',
     'merge_lora_student', 'read_checkpoint', 'require_backbone_checkpoint',
     'summarise_keys'
 ]

@@ -17,10 +17,7 @@ additions no pre-trained checkpoint has keep their initialisation.
 """
 import re
 
-from torch import nn
-
 from .fit import resize_position_embedding
-from .pipeline import load_pretrained
 from .rules import KEEP, Architecture, Format
 
 #: Fine-tuning additions no pre-trained checkpoint has: they keep their
@@ -41,9 +38,3 @@ CONVMAE = Architecture(
     advise=lambda state, model: (
         'Is it a ConvMAE checkpoint of the same arch (or set '
         'init_cfg.prefix)?'))
-
-
-def load_convmae_weights(model: nn.Module, path: str,
-                         prefix: str | None = None) -> None:
-    """:func:`.pipeline.load_pretrained` with :data:`CONVMAE`."""
-    load_pretrained(model, path, prefix, CONVMAE)

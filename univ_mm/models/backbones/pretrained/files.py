@@ -14,8 +14,6 @@ from pathlib import Path
 import safetensors
 import safetensors.torch
 
-# The one use of the utils layer left here: the weights-only reader of
-# .pth files (with the types training checkpoints carry) and the hub cache.
 from univ_mm.checkpoint.safe_io import (
     download_checkpoint,
     load_checkpoint_safely,

@@ -12,8 +12,7 @@ import re
 import torch
 from torch import Tensor, nn
 
-from .fit import fit, resize_position_embedding
-from .pipeline import load_pretrained
+from .fit import resize_position_embedding
 from .rules import KEEP, Architecture, ConvertedWeights, Format, convert
 
 _PARAM = r'\.(weight|bias)'
@@ -231,12 +230,3 @@ def convert_vit(checkpoint: dict, source: str,
     return convert(checkpoint, source, prefix, VIT)
 
 
-def fit_to_model(vit: ConvertedWeights, model: nn.Module,
-                 source: str) -> tuple[dict[str, Tensor], list[str]]:
-    """The converted weights as ``model`` needs them, and the unused keys."""
-    return fit(vit, model, source, VIT)
-
-
-def load_pretrained_vit(model: nn.Module, checkpoint, prefix=None) -> None:
-    """:func:`.pipeline.load_pretrained` with :data:`VIT`."""
-    load_pretrained(model, checkpoint, prefix, VIT)
