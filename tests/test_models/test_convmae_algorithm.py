@@ -48,14 +48,14 @@ def test_convmae_masks_whole_tokens_down_to_the_pixels():
     model = build('convmae_synthetic.py').eval()
     images = torch.randn(2, 3, 64, 64)
     torch.manual_seed(0)
-    latent, mask, restore = model.encode(images)
+    latent, mask, restore = model.backbone(images)
     assert latent.shape == (2, 4, 32) and mask.sum(dim=1).tolist() == [12] * 2
     assert torch.equal(restore.argsort(dim=1).argsort(dim=1), restore)
     hidden = mask.reshape(2, 1, 4, 4).repeat_interleave(
         16, dim=2).repeat_interleave(16, dim=3).bool()
     changed = torch.where(hidden, torch.randn_like(images), images)
     torch.manual_seed(0)
-    latent_changed, mask_changed, _ = model.encode(changed)
+    latent_changed, mask_changed, _ = model.backbone(changed)
     # masked pixels reach no visible token, through no convolution ...
     assert torch.equal(mask_changed, mask)
     torch.testing.assert_close(latent_changed, latent)
@@ -68,6 +68,19 @@ def test_convmae_masks_whole_tokens_down_to_the_pixels():
 def test_convmae_decoder_predicts_every_patch():
     model = build('convmae_synthetic.py')
     torch.manual_seed(0)
-    latent, mask, restore = model.encode(torch.randn(3, 3, 64, 64))
+    latent, mask, restore = model.backbone(torch.randn(3, 3, 64, 64))
     pred = model.neck(latent, restore)
     assert pred.shape == (3, 16, 16 * 16 * 3)
+
+
+def test_checkpoints_with_the_fusion_at_the_top_still_load():
+    model = build('convmae_synthetic.py')
+    state = model.state_dict()
+    old = {key.replace('backbone.stage1_output_decode.', 'stage_fusion.0.')
+           .replace('backbone.stage2_output_decode.', 'stage_fusion.1.'):
+           torch.randn_like(value) if 'output_decode' in key else value
+           for key, value in state.items()}
+    assert 'stage_fusion.1.weight' in old
+    model.load_state_dict(old)
+    assert torch.equal(model.backbone.stage2_output_decode.weight,
+                       old['stage_fusion.1.weight'])

@@ -4,7 +4,7 @@ import torch
 from helpers import tiny_vit
 from mmpretrain.models.utils import MultiheadAttention
 
-from univ_mm.models.backbones.lora_backbone import split_qkv
+from univ_mm.models.backbones.pccl_tokens import split_qkv
 from univ_mm.models.backbones.univ_vit import SplitQKVAttention
 from univ_mm.registry import MODELS
 

@@ -1,6 +1,6 @@
 # mae_vit-t_synthetic.py for the evidence ConvMAE (UNIVConvMAE, 32/64/128
 # channels, 1/1/6 blocks; stride-16 tokens, 4 x 4 per 64 px crop): our thin
-# ConvMAE algorithm (block-wise masked convolutions, multi-scale fusion)
+# ConvMAE algorithm (MaskedConvMAE: block-wise masked convolutions, fusion)
 # with MMPretrain's MAE decoder and pixel loss.
 _base_ = ['./mae_vit-t_synthetic.py']
 
@@ -10,7 +10,7 @@ model = dict(
     type='univ_mm.ConvMAE',
     data_preprocessor={{_base_.model.data_preprocessor}},
     backbone=dict(
-        type='univ_mm.UNIVConvMAE',
+        type='univ_mm.MaskedConvMAE',
         arch=dict(embed_dims=(32, 64, 128), depths=(1, 1, 6), num_heads=4,
                   mlp_ratio=4.),
         img_size=64, out_indices=(2, )),

@@ -1,4 +1,7 @@
+from .masked_convmae import MaskedConvMAE
 from .univ_convmae import UNIVConvMAE
 from .univ_vit import LORA_TARGETS, UNIVVisionTransformer
 
-__all__ = ['LORA_TARGETS', 'UNIVConvMAE', 'UNIVVisionTransformer']
+__all__ = [
+    'LORA_TARGETS', 'MaskedConvMAE', 'UNIVConvMAE', 'UNIVVisionTransformer'
+]

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor, nn
 
-from .lora_backbone import split_qkv
+from .pccl_tokens import split_qkv
 
 #: LayerNorm epsilon of the transformer blocks and the final norm (the
 #: release builds them with ``partial(nn.LayerNorm, eps=1e-6)``); the patch

@@ -26,7 +26,8 @@ from .convmae_layers import (
     ConvPatchEmbed,
     TransformerBlock,
 )
-from .lora_backbone import LoRABackboneMixin
+from .lora import LoRAMixin
+from .pccl_tokens import PCCLTokensMixin
 from .pretrained import CONVMAE, PretrainedWeightsMixin
 
 #: The release's LoRA targets inside the encoder (``configs/mcmae.yaml``
@@ -39,7 +40,8 @@ DEFAULT_LORA_CFG = dict(
 
 
 @MODELS.register_module()
-class UNIVConvMAE(PretrainedWeightsMixin, LoRABackboneMixin, BaseModule):
+class UNIVConvMAE(PretrainedWeightsMixin, LoRAMixin, PCCLTokensMixin,
+                  BaseModule):
     """ConvMAE's hybrid encoder with optional LoRA and the PCCL tokens.
 
     Stage 1 and 2 are convolution stages (stride 4 and 8), stage 3 a
@@ -139,8 +141,8 @@ class UNIVConvMAE(PretrainedWeightsMixin, LoRABackboneMixin, BaseModule):
             self.fpn = nn.Sequential(
                 nn.Conv2d(dims, dims, 3, stride=2, padding=1),
                 build_norm_layer(norm_cfg, dims)[1], nn.GELU())
-        self._set_up_distillation(self.blocks3[-1].attn, lora_cfg,
-                                  DEFAULT_LORA_CFG)
+        self.record_last_attention(self.blocks3[-1].attn)
+        self.add_lora(lora_cfg, DEFAULT_LORA_CFG)
         self._freeze_stages()
 
     def _drop_path_rates(self, drop_path_rate: float) -> list[float]:

@@ -13,7 +13,8 @@ from torch.utils.checkpoint import checkpoint
 
 from univ_mm.registry import MODELS
 
-from .lora_backbone import LoRABackboneMixin, split_qkv
+from .lora import LoRAMixin
+from .pccl_tokens import PCCLTokensMixin, split_qkv
 from .pretrained import VIT, PretrainedWeightsMixin
 
 #: Every block's attention qkv and output projections and both FFN linears.
@@ -51,7 +52,7 @@ class SplitQKVAttention(MultiheadAttention):
 
 
 @MODELS.register_module()
-class UNIVVisionTransformer(PretrainedWeightsMixin, LoRABackboneMixin,
+class UNIVVisionTransformer(PretrainedWeightsMixin, LoRAMixin, PCCLTokensMixin,
                             VisionTransformer):
     """MMPretrain's ViT with optional LoRA and the tokens PCCL distils.
 
@@ -105,8 +106,8 @@ class UNIVVisionTransformer(PretrainedWeightsMixin, LoRABackboneMixin,
         self.with_cp = with_cp
         for layer in self.layers:
             layer.attn.__class__ = SplitQKVAttention
-        self._set_up_distillation(self.layers[-1].attn, lora_cfg,
-                                  DEFAULT_LORA_CFG)
+        self.record_last_attention(self.layers[-1].attn)
+        self.add_lora(lora_cfg, DEFAULT_LORA_CFG)
 
     @property
     def token_stride(self) -> int:
