@@ -28,6 +28,12 @@ class UNIV(BaseModel):
     teacher frozen: no gradients, eval mode whatever ``train()`` is called
     with, no-grad forward.
 
+    It is not a ``BaseSelfSupervisor``: that base takes one image tensor
+    (``SelfSupDataPreprocessor``, ``forward(inputs: Tensor)``) where UNIV
+    takes a pair, and its ``target_generator`` would rename the
+    ``teacher.`` keys that checkpoints, the exports, the authors' format
+    and the resume check read, for no behaviour gained.
+
     Args:
         backbone (dict): The student, a ``UNIVVisionTransformer`` or
             ``UNIVConvMAE`` config with ``lora_cfg``.
