@@ -1,17 +1,7 @@
 # model settings: UNIV ViT-B/16 + Feature2Pyramid + UperNet (UNIP's and PAD's fine-tuning layout)
-_base_ = ['../../../_base_/univ_backbones.py', './upernet.py']
+_base_ = ['./upernet.py', './univ-vit-b_dense.py']
 model = dict(
-    backbone=dict(
-        type='univ_mm.UNIVVisionTransformer',
-        arch='b',
-        img_size=_base_.crop_size,
-        patch_size=16,
-        out_type='featmap',
-        out_indices=(3, 5, 7, 11),
-        final_norm=False,
-        drop_path_rate=0.1,
-        init_cfg=dict(
-            type='Pretrained', checkpoint=_base_.univ_vit_b_checkpoint)),
+    backbone=dict(**_base_.vit_backbone, drop_path_rate=0.1),
     neck=dict(
         type='Feature2Pyramid',
         embed_dim=768,
