@@ -15,7 +15,9 @@ unchanged and category ids become 1..3. Writes ``ir_{train,val}.json``.
     align/align_{train,validation}.txt            # or in ImageSets/Main/
 
 Stems without an RGB image are left out; ``dog`` and the spurious ``FLIR``
-tags are dropped. Writes ``ir_{train,val}.json`` and ``rgb_{train,val}.json``.
+tags are dropped. Writes ``ir_{train,val}.json``, ``rgb_{train,val}.json``
+and ``rgbt_{train,val}.json`` (RGB records with the thermal twin as
+``ir_file_name``, for ``RGBTCocoDataset``).
 All file names are relative to ROOT; output goes to ``ROOT/annotations_coco``.
 
 Examples:

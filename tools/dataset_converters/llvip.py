@@ -6,8 +6,10 @@ Reads the official download::
     LLVIP/Annotations/NNNNNN.xml                      # flat, Pascal VOC
 
 The split is the folder an image lies in (``Annotations/`` is not split).
-Writes ``ir_{train,test}.json`` and ``rgb_{train,test}.json`` (image paths
-relative to the dataset root) to ``<root>/annotations_coco``. Infrared
+Writes ``ir_{train,test}.json``, ``rgb_{train,test}.json`` and
+``rgbt_{train,test}.json`` (visible records with the infrared twin as
+``ir_file_name``, for ``RGBTCocoDataset``; image paths relative to the
+dataset root) to ``<root>/annotations_coco``. Infrared
 images without a visible twin or without an annotation file are left out
 and counted in the summary.
 

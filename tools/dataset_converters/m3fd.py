@@ -5,8 +5,10 @@ Reads the flat ``M3FD_Detection`` download::
     M3FD_Detection/{Ir,Vis}/NNNNN.png   # infrared, visible (aligned)
     M3FD_Detection/Annotation/NNNNN.xml # Pascal VOC, shared by both
 
-and writes ``ir_{train,val}.json`` and ``rgb_{train,val}.json`` (image paths
-relative to the dataset root) plus the split lists ``{train,val}.txt`` to
+and writes ``ir_{train,val}.json``, ``rgb_{train,val}.json`` and
+``rgbt_{train,val}.json`` (visible records with the infrared twin as
+``ir_file_name``, for ``RGBTCocoDataset``; image paths relative to the
+dataset root) plus the split lists ``{train,val}.txt`` to
 ``<root>/annotations_coco``. M3FD has no official split: by default the
 sorted stems are shuffled with ``random.Random(seed)`` and the first
 ``round(val_ratio * n)`` form the validation set; ``--train-list`` /

@@ -39,6 +39,8 @@ class VocAnnotation:
 #: fills in the download folder): the configs read
 #: ``ann_file='annotations_coco/...'`` under that folder.
 COCO_OUT = '{dataset_path}/annotations_coco'
+#: The "modality" of the paired RGB-thermal JSON (``rgbt_{split}.json``).
+RGBT = 'rgbt'
 
 def _number(node: ET.Element, tag: str, path: Path) -> float:
     """The number in ``<tag>`` under ``node``; a clear error otherwise."""
@@ -192,12 +194,31 @@ def _image_size(root: Path, file_name: str, ann: VocAnnotation,
     return width, height
 
 
+def _add_rgbt_image(builder: CocoBuilder, sample: VocSample,
+                    ann: VocAnnotation,
+                    sizes: Mapping[str, tuple[int, int]]) -> None:
+    """Add the RGB-T record of ``sample``: the RGB image as ``file_name``,
+    its thermal twin as ``ir_file_name``; the two must be of one size."""
+    if sizes['rgb'] != sizes['ir']:
+        raise ValueError(
+            f'{sample.images["rgb"]} is {"x".join(map(str, sizes["rgb"]))} '
+            f'but its thermal twin {sample.images["ir"]} is '
+            f'{"x".join(map(str, sizes["ir"]))} (WxH); an RGB-T pair must '
+            'be pixel-aligned')
+    image_id = builder.add_image(sample.images['rgb'], *sizes['rgb'],
+                                 ir_file_name=sample.images['ir'])
+    builder.add_objects(image_id, ann.objects)
+
+
 def convert_voc_samples(samples: Sequence[VocSample], root: str | Path,
                         classes: Sequence[str]) -> dict[str, CocoBuilder]:
     """Convert one split: one COCO builder per modality, same boxes in each.
 
     Every image must exist; its size is read from its header and must agree
-    with the XML's ``<size>``.
+    with the XML's ``<size>``. Samples with an ``'rgb'`` and an ``'ir'``
+    image also fill the :data:`RGBT` builder, whose records name the RGB
+    image (``file_name``) and its thermal twin (``ir_file_name``), for
+    :class:`univ_mm.det.RGBTCocoDataset`; both must be of one size.
 
     Args:
         samples (Sequence[VocSample]): The split, in image-id order.
@@ -205,7 +226,8 @@ def convert_voc_samples(samples: Sequence[VocSample], root: str | Path,
         classes (Sequence[str]): Category names.
 
     Returns:
-        dict[str, CocoBuilder]: Builders keyed by modality.
+        dict[str, CocoBuilder]: Builders keyed by modality (and
+        :data:`RGBT`).
     """
     root = Path(root)
     if not samples:
@@ -213,14 +235,19 @@ def convert_voc_samples(samples: Sequence[VocSample], root: str | Path,
                          'the split was left out or none was found')
     modalities = list(samples[0].images)
     builders = {modality: CocoBuilder(classes) for modality in modalities}
+    rgbt = CocoBuilder(classes) if {'rgb', 'ir'} <= set(modalities) else None
     for sample in track_iter_progress(samples):
         ann = parse_voc_xml(sample.xml)
+        sizes = {}
         for modality, builder in builders.items():
             file_name = sample.images[modality]
-            size = _image_size(root, file_name, ann, sample.xml)
-            builder.add_objects(builder.add_image(file_name, *size),
+            sizes[modality] = _image_size(root, file_name, ann, sample.xml)
+            builder.add_objects(builder.add_image(file_name,
+                                                  *sizes[modality]),
                                 ann.objects)
-    return builders
+        if rgbt:
+            _add_rgbt_image(rgbt, sample, ann, sizes)
+    return builders | ({RGBT: rgbt} if rgbt else {})
 
 
 def write_coco(coco: dict, path: str | Path) -> Path:
@@ -231,14 +258,18 @@ def write_coco(coco: dict, path: str | Path) -> Path:
 
 def summarize(split: str, builders: Mapping[str, CocoBuilder],
               skipped: Mapping[str, int] | None = None) -> str:
-    """One readable block: images, boxes per class, what was left out."""
+    """One readable block: images, boxes per class, the RGB-T pairs, what
+    was left out."""
     builder = next(iter(builders.values()))
     boxes = Counter(ann['category_id'] for ann in builder.annotations)
     per_class = ', '.join(f'{name} {boxes[i]}'
                           for i, name in enumerate(builder.classes, 1))
-    lines = [f'{split}: {len(builder.images)} images '
-             f'({", ".join(builders)}), {len(builder.annotations)} boxes '
-             f'({per_class})']
+    modalities = ', '.join(name for name in builders if name != RGBT)
+    lines = [f'{split}: {len(builder.images)} images ({modalities}), '
+             f'{len(builder.annotations)} boxes ({per_class})']
+    if RGBT in builders:
+        lines.append(f'  paired as RGB-T ({RGBT}_{split}.json): '
+                     f'{len(builders[RGBT].images)} images')
     for reason, count in {**builder.dropped, **(skipped or {})}.items():
         if count:
             lines.append(f'  left out, {reason}: {count}')
@@ -248,7 +279,8 @@ def summarize(split: str, builders: Mapping[str, CocoBuilder],
 def write_split(out_dir: str | Path, split: str,
                 builders: Mapping[str, CocoBuilder],
                 skipped: Mapping[str, int] | None = None) -> list[Path]:
-    """Write ``{modality}_{split}.json`` per builder and print a summary.
+    """Write ``{modality}_{split}.json`` per builder (``rgbt_{split}.json``
+    for :data:`RGBT`) and print a summary.
 
     Args:
         out_dir (str | Path): Folder of the JSON files.

@@ -1,5 +1,6 @@
 """What the segmentation configs build on MMSegmentation: the benchmarks'
-datasets (:mod:`.datasets`). The one folder of ``univ_mm`` that imports
+datasets (:mod:`.datasets`) and the RGB-T data preprocessor
+(:mod:`.rgbt_data_preprocessor`). The one folder of ``univ_mm`` that imports
 MMSegmentation.
 
 ``import univ_mm`` leaves it out; the configs import this package
@@ -7,11 +8,15 @@ MMSegmentation.
 """
 from .datasets import (
     MFNetDataset,
+    MFNetRGBTDataset,
     MSRSDataset,
+    MSRSRGBTDataset,
     SCUTSegDataset,
     SODADataset,
     SyntheticSegDataset,
 )
+from .rgbt_data_preprocessor import RGBTSegDataPreProcessor
 
-__all__ = ['MFNetDataset', 'MSRSDataset', 'SCUTSegDataset', 'SODADataset',
-           'SyntheticSegDataset']
+__all__ = ['MFNetDataset', 'MFNetRGBTDataset', 'MSRSDataset',
+           'MSRSRGBTDataset', 'RGBTSegDataPreProcessor', 'SCUTSegDataset',
+           'SODADataset', 'SyntheticSegDataset']

@@ -1,9 +1,12 @@
-"""Transforms for pixel-aligned RGB-infrared image pairs."""
+"""Transforms for pixel-aligned RGB-infrared image pairs (two arrays, or
+one fused RGB-T array: :mod:`.rgbt`)."""
 from .formatting import PackPairedInputs, image_to_tensor
 from .loading import LoadPairedImages
 from .paired import PairedRandomFlip, PairedRandomResizedCrop
+from .rgbt import LoadRGBTImages, PerModality
 
 __all__ = [
-    'LoadPairedImages', 'PackPairedInputs', 'PairedRandomFlip',
-    'PairedRandomResizedCrop', 'image_to_tensor'
+    'LoadPairedImages', 'LoadRGBTImages', 'PackPairedInputs',
+    'PairedRandomFlip', 'PairedRandomResizedCrop', 'PerModality',
+    'image_to_tensor'
 ]

@@ -1,0 +1,26 @@
+# dataset settings: MSRS RGB-T (visible + infrared roots of tools/dataset_converters/msrs.py), ImageNet RGB and UNIV infrared normalisation
+_base_ = './rgbt_512x512.py'
+normalisation = dict(
+    rgb_mean=[123.675, 116.28, 103.53],
+    rgb_std=[58.395, 57.12, 57.375],
+    ir_mean=[136.12] * 3,
+    ir_std=[64.23] * 3)
+dataset_type = 'univ_mm.MSRSRGBTDataset'
+data_root = 'data/msrs'
+train_dataloader = dict(
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(
+            img_path='rgb/img_dir/train',
+            ir_path='ir/img_dir/train',
+            seg_map_path='ir/ann_dir/train')))
+val_dataloader = dict(
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(
+            img_path='rgb/img_dir/test',
+            ir_path='ir/img_dir/test',
+            seg_map_path='ir/ann_dir/test')))
+test_dataloader = val_dataloader
