@@ -77,3 +77,11 @@ def load_tool(relative: str):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def one_camera_configs(folder, pattern: str) -> list:
+    """The configs in ``folder`` matching ``pattern``, but the RGB-T ones
+    (``*-rgbt-*``: tests/test_*/test_rgbt_*_configs.py)."""
+    from pathlib import Path
+    return sorted(p for p in Path(folder).glob(pattern)
+                  if '-rgbt-' not in p.name)

@@ -2,10 +2,12 @@
 
 Example:
     python tools/test.py configs/seg/CONFIG.py work_dirs/x/iter_48000.pth
+    python tools/test.py configs/seg/RGBT_CONFIG.py CKPT --drop-modality rgb
 """
 import argparse
 
 from univ_mm.utils.arguments import (
+    add_drop_modality_argument,
     add_partial_load_argument,
     add_runner_arguments,
 )
@@ -16,6 +18,7 @@ def main() -> None:
     parser.add_argument('config', help='test config file')
     parser.add_argument('checkpoint', help='checkpoint to evaluate')
     add_partial_load_argument(parser)
+    add_drop_modality_argument(parser)
     add_runner_arguments(parser)
     args = parser.parse_args()
     # torch and the stack load after the arguments parse: --help is instant
@@ -23,7 +26,11 @@ def main() -> None:
     from mmengine.runner import Runner
 
     from univ_mm.checkpoint.safe_io import use_safe_checkpoints
-    from univ_mm.utils.cli import init_distributed_on_cpu, load_config
+    from univ_mm.utils.cli import (
+        drop_modality,
+        init_distributed_on_cpu,
+        load_config,
+    )
     from univ_mm.utils.weights_check import (
         check_checkpoint_fills_model,
         check_checkpoint_kind,
@@ -31,6 +38,8 @@ def main() -> None:
     )
     use_safe_checkpoints()
     cfg = load_config(args)
+    if args.drop_modality:
+        drop_modality(cfg, args.drop_modality, args.work_dir is None)
     check_checkpoint_kind(args.checkpoint, model_kind(cfg.model))
     init_distributed_on_cpu(cfg)
     cfg.load_from = args.checkpoint

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from helpers import assert_only_init_differs
+from helpers import assert_only_init_differs, one_camera_configs
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -14,8 +14,8 @@ from mmengine.runner import Runner
 from test_train_eval import TINY_MODEL, data_name, shrink
 
 DET = Path('configs/det')
-CONFIGS = sorted(DET.glob('*convmae*.py'))
-TWINS = sorted((DET / 'baselines').glob('*convmae*.py'))
+CONFIGS = one_camera_configs(DET, '*convmae*.py')
+TWINS = one_camera_configs(DET / 'baselines', '*convmae*.py')
 #: The tiny ConvMAE and an FPN over its four maps.
 TINY_CONVMAE = {**TINY_MODEL, 'model.backbone.arch': 'tiny',
                 'model.neck.in_channels': [16, 24, 32, 32]}
@@ -34,8 +34,8 @@ def vit_counterpart(path: Path) -> Path:
 
 
 def test_univ_config_for_every_vit_config_and_a_teacher_twin_each():
-    vit = {p.name.split('_', 2)[2] for p in DET.glob(
-        'faster-rcnn_univ-vit-b*.py')}
+    vit = {p.name.split('_', 2)[2] for p in one_camera_configs(
+        DET, 'faster-rcnn_univ-vit-b*.py')}
     assert {p.name for p in CONFIGS} == {
         f'faster-rcnn_univ-convmae-b-fpn_{rest}' for rest in vit}
     assert {p.name for p in TWINS} == {

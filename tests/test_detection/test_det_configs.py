@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from helpers import TINY_ARCH, assert_only_init_differs
+from helpers import TINY_ARCH, assert_only_init_differs, one_camera_configs
 from mmdet.registry import MODELS, TRANSFORMS
 from mmdet.structures.bbox import HorizontalBoxes
 from mmengine.config import Config
@@ -21,8 +21,8 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS, DefaultScope
 
 DET = Path('configs/det')
-CONFIGS = sorted(DET.glob('*vit-b*.py'))
-TWINS = sorted((DET / 'baselines').glob('*vit-b*.py'))
+CONFIGS = one_camera_configs(DET, '*vit-b*.py')
+TWINS = one_camera_configs(DET / 'baselines', '*vit-b*.py')
 FLIR = DET / 'faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py'
 NAME = re.compile(r'faster-rcnn_univ-vit-b-p16-sfp_1xb2-(53k|12e)_'
                   r'(flir-ir|flir-aligned-rgb|(m3fd|llvip)-(ir|rgb))-1024\.py')

@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
-from helpers import load_tool
+from helpers import load_tool, one_camera_configs
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
@@ -29,7 +29,7 @@ from univ_mm.utils.weights_check import PartialCheckpointError
 #: Runs training or a tool end to end: see ``make test-fast``.
 pytestmark = pytest.mark.slow
 
-CONFIGS = sorted(Path('configs/det').glob('*vit-b*.py'))
+CONFIGS = one_camera_configs(Path('configs/det'), '*vit-b*.py')
 TINY_MODEL = {
     'model.backbone.arch': dict(_delete_=True, embed_dims=32, num_layers=2,
                                 num_heads=2, feedforward_channels=64),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from helpers import assert_only_init_differs
+from helpers import assert_only_init_differs, one_camera_configs
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
@@ -19,8 +19,8 @@ from mmseg.registry import MODELS
 from test_seg_configs import check_data, check_optimizer, check_schedule
 
 SEG = Path('configs/seg')
-CONFIGS = sorted(SEG.glob('*convmae*.py'))
-TWINS = sorted((SEG / 'baselines').glob('*convmae*.py'))
+CONFIGS = one_camera_configs(SEG, '*convmae*.py')
+TWINS = one_camera_configs(SEG / 'baselines', '*convmae*.py')
 NAME = re.compile(r'(?P<algo>upernet|linear-probe)_univ-convmae-b_'
                   r'(?P<gpus>\d)xb(?P<batch>\d)-(?P<schedule>[\d.]+k)_'
                   r'(?P<data>[a-z-]+)-512x512\.py')

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from helpers import TINY_ARCH, assert_only_init_differs
+from helpers import TINY_ARCH, assert_only_init_differs, one_camera_configs
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS, DefaultScope
@@ -21,8 +21,8 @@ from mmseg.registry import MODELS, TRANSFORMS
 from univ_mm.models import UNIVVisionTransformer
 
 SEG = Path('configs/seg')
-CONFIGS = sorted(SEG.glob('*vit-b*.py'))
-TWINS = sorted((SEG / 'baselines').glob('*vit-b*.py'))
+CONFIGS = one_camera_configs(SEG, '*vit-b*.py')
+TWINS = one_camera_configs(SEG / 'baselines', '*vit-b*.py')
 NAME = re.compile(r'(?P<algo>upernet-llfpn|upernet|linear-probe)_'
                   r'(?P<init>[a-z]+)-vit-b_(?P<gpus>\d)xb(?P<batch>\d)-'
                   r'(?P<schedule>[\d.]+k)_(?P<data>[a-z-]+)-512x512\.py')

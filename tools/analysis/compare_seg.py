@@ -14,6 +14,11 @@ Each ``--run MODEL BENCHMARK PATH`` names one result; PATH is one of
   * a work dir: the newest of those files in it that holds the metric.
 Segmentation reads ``mIoU``; detection reads ``coco/bbox_mAP`` (as %).
 
+The RGB-T benchmarks (``<set>-rgbt``, ``<set>-rgbt-rgb-lost``,
+``<set>-rgbt-ir-lost``: one fused checkpoint tested with both cameras and
+with ``tools/test.py --drop-modality rgb|ir``) get a table of their own per
+task, beside the same set's RGB-only and IR-only results.
+
 Each result is read with its protocol (schedule trained, crop, batch per
 GPU, evaluated split) from the config its run dumped
 (``<timestamp>/vis_data/config.py``). A result whose protocol differs from
@@ -69,6 +74,23 @@ BENCHMARKS = {
     'synthetic-ir': Benchmark('Synthetic-IR', 'seg', 'IR'),
     'synthetic-det-ir': Benchmark('Synthetic-IR', 'det', 'IR'),
 }
+#: The pixel-aligned sets the RGB-T configs fuse: (task, title, the
+#: single-camera benchmarks of the same images: RGB, IR).
+RGBT_SETS = {
+    'mfnet': ('seg', 'MFNet', 'mfnet-rgb', 'mfnet-t'),
+    'msrs': ('seg', 'MSRS', 'msrs-rgb', 'msrs-ir'),
+    'flir-aligned': ('det', 'FLIR-aligned', 'flir-aligned-rgb', None),
+    'llvip': ('det', 'LLVIP', 'llvip-rgb', 'llvip-ir'),
+    'm3fd': ('det', 'M3FD', 'm3fd-rgb', 'm3fd-ir'),
+}
+#: A fused checkpoint's test conditions: benchmark suffix, title, and the
+#: camera ``tools/test.py --drop-modality`` drops (None: both seen).
+RGBT_CONDITIONS = (('', 'fused', None), ('-rgb-lost', 'RGB lost', 'rgb'),
+                   ('-ir-lost', 'IR lost', 'ir'))
+BENCHMARKS.update({
+    f'{name}-rgbt{suffix}': Benchmark(f'{title} {what}', task, 'RGB-T')
+    for name, (task, title, _, _) in RGBT_SETS.items()
+    for suffix, what, _ in RGBT_CONDITIONS})
 #: Columns shown only when a run fills them (nothing is published there).
 RUN_ONLY = ('synthetic-ir', 'synthetic-det-ir')
 #: UNIP's thermal segmentation sets; their mean is a column of its own.
@@ -87,6 +109,12 @@ PUBLISHED = (
     ('UNIP-B (linear probe)', {UNIP_MEAN: '~51.5'}, 'UNIP repository chart'),
     ('PAD ViT-B', {'soda': '~68.3', 'mfnet-t': '~48.7', 'flir-ir': '~45.3'},
      'PAD repository chart'),
+    ('CMX MiT-B2 / MiT-B4 (two backbones)', {'mfnet-rgbt': '58.2 / 59.7'},
+     'CMX paper (Zhang et al., 2023), as cited in issue 28; not re-checked'),
+    ('Sigma (Siamese Mamba)', {'mfnet-rgbt': '60.2-61.3'},
+     'Sigma paper (Wan et al., 2024), as cited in issue 28; not re-checked'),
+    ('UniRGB-IR (ViT-B + adapters)', {'flir-aligned-rgbt': '81.4 (AP50)'},
+     'UniRGB-IR paper, as cited in issue 28; AP50, not COCO AP'),
 )
 
 
@@ -108,6 +136,14 @@ PROTOCOL_CONFIGS = {
     'llvip-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-ir-1024.py',
     'llvip-rgb':
     'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-rgb-1024.py',
+    'mfnet-rgbt': 'seg/upernet_univ-vit-b_2xb4-9.8k_mfnet-rgbt-512x512.py',
+    'msrs-rgbt': 'seg/upernet_univ-vit-b_4xb2-48k_msrs-rgbt-512x512.py',
+    'flir-aligned-rgbt':
+    'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_flir-aligned-rgbt-1024.py',
+    'llvip-rgbt':
+    'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_llvip-rgbt-1024.py',
+    'm3fd-rgbt':
+    'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_m3fd-rgbt-1024.py',
     'synthetic-ir': 'seg/fcn_univ-vit-t-p16_1xb8-300_synthetic-ir-112x112.py',
     'synthetic-det-ir':
     'det/faster-rcnn_univ-vit-t-p16-sfp_1xb4-300_synthetic-ir-160x128.py',
@@ -125,6 +161,7 @@ class Protocol:
     crop: str
     batch_per_gpu: int
     split: str
+    cameras: str
 
     def differences(self, published: 'Protocol') -> list[str]:
         """``'<field> <ours> (published <theirs>)'`` per differing field."""
@@ -140,6 +177,24 @@ def split_name(dataset: dict) -> str:
         return '+'.join(split_name(part) for part in dataset['datasets'])
     return Path(dataset.get('ann_file') or
                 dataset['data_prefix']['img_path']).stem
+
+
+def cameras(cfg: Config) -> str:
+    """Which cameras a config's model sees: 'one' (a single-camera
+    config), 'both' or '<RGB|IR> lost' (an RGB-T config)."""
+    backbone = cfg.model.get('backbone') or {}
+    if not str(backbone.get('type', '')).endswith('RGBTFusionBackbone'):
+        return 'one'
+    lost = backbone.get('drop_modality')
+    return f'{lost.upper()} lost' if lost else 'both'
+
+
+def rgbt_condition(benchmark: str) -> tuple[str, str | None]:
+    """A benchmark without its RGB-T condition, and the camera it drops."""
+    for suffix, _, lost in RGBT_CONDITIONS:
+        if suffix and benchmark.endswith(suffix):
+            return benchmark[:-len(suffix)], lost
+    return benchmark, None
 
 
 def protocol_of(cfg: Config, loop: str, trained: int | None = None
@@ -161,13 +216,18 @@ def protocol_of(cfg: Config, loop: str, trained: int | None = None
     return Protocol(f'{length} {unit}',
                     'x'.join(map(str, crops[0])) if crops else 'none',
                     cfg.train_dataloader.batch_size,
-                    split_name(cfg[f'{loop}_dataloader'].dataset))
+                    split_name(cfg[f'{loop}_dataloader'].dataset),
+                    cameras(cfg))
 
 
 def published_protocol(benchmark: str) -> Protocol:
-    """The protocol of a benchmark's published numbers."""
-    return protocol_of(Config.fromfile(CONFIGS / PROTOCOL_CONFIGS[benchmark]),
-                       'test')
+    """The protocol of a benchmark's published numbers (an RGB-T
+    condition's: its set's fused config with that camera dropped)."""
+    config, lost = rgbt_condition(benchmark)
+    cfg = Config.fromfile(CONFIGS / PROTOCOL_CONFIGS[config])
+    if lost:
+        cfg.model.backbone.drop_modality = lost
+    return protocol_of(cfg, 'test')
 
 
 def run_protocol(file: Path, record: dict) -> Protocol | None:
@@ -283,9 +343,24 @@ def columns(task: str, ours: dict[str, dict[str, float]]
     :data:`RUN_ONLY` column only when a row of ``ours`` has it."""
     filled = {key for row in ours.values() for key in row}
     cols = [(k, b.title) for k, b in BENCHMARKS.items() if b.task == task
-            and (k not in RUN_ONLY or k in filled)]
+            and b.modality != 'RGB-T' and (k not in RUN_ONLY or k in filled)]
     if task == 'seg':
         cols.append((UNIP_MEAN, 'mean SODA / MFNet-T / SCUT-Seg'))
+    return cols
+
+
+def rgbt_columns(task: str, ours: dict[str, dict[str, float]]
+                 ) -> list[tuple[str, str]]:
+    """``(key, title)`` of a task's RGB-T table: per aligned set that a run
+    fills, RGB only, IR only, fused, RGB lost and IR lost."""
+    filled = {key for row in ours.values() for key in row}
+    cols = []
+    for name, (kind, title, rgb, ir) in RGBT_SETS.items():
+        fused = [f'{name}-rgbt{suffix}' for suffix, _, _ in RGBT_CONDITIONS]
+        if kind == task and filled & set(fused):
+            single = [(k, f'{title} {what} only')
+                      for k, what in ((rgb, 'RGB'), (ir, 'IR')) if k]
+            cols += single + [(k, BENCHMARKS[k].title) for k in fused]
     return cols
 
 
@@ -293,12 +368,12 @@ def markdown_row(cells: list[str]) -> str:
     return '| ' + ' | '.join(cells) + ' |'
 
 
-def results_table(task: str, ours: dict[str, dict[str, float]],
+def results_table(title: str, cols: list[tuple[str, str]],
+                  ours: dict[str, dict[str, float]],
                   notes: dict[tuple[str, str], str]) -> str:
-    """One task's table: our rows, then the published ones, then a
+    """A table of ``cols``: our rows, then the published ones, then a
     footnote per result marked ``*`` (its ``notes`` entry)."""
-    cols = columns(task, ours)
-    lines = [METRICS[task][2], '',
+    lines = [title, '',
              markdown_row(['model'] + [t for _, t in cols] + ['source']),
              markdown_row(['---'] * (len(cols) + 2))]
     for model, row in ours.items():
@@ -313,7 +388,7 @@ def results_table(task: str, ours: dict[str, dict[str, float]],
     titles = dict(cols)
     marked = [f'* {model}, {titles[k]}: {notes[model, k]}'
               for model, row in ours.items() for k in row
-              if (model, k) in notes]
+              if (model, k) in notes and k in titles]
     return '\n'.join(lines + ([''] + marked if marked else []))
 
 
@@ -380,12 +455,16 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
         ours = {model: {k: v for k, v in row.items() if k in keys}
                 for model, row in table.items()}
         ours = {model: row for model, row in ours.items() if row}
-        if not ours:
-            continue
-        print(results_table(task, ours, notes))
-        if args.reference in ours:
-            print('\n' + versus_table(task, ours, args.reference))
-        print()
+        if ours:
+            print(results_table(METRICS[task][2], columns(task, ours), ours,
+                                notes))
+            if args.reference in ours:
+                print('\n' + versus_table(task, ours, args.reference))
+            print()
+        fused = rgbt_columns(task, table)
+        if fused:
+            print(results_table(f'RGB-T {METRICS[task][2]}', fused, table,
+                                notes) + '\n')
     print('\n'.join(['read from:', *sources]))
     return table
 

@@ -32,6 +32,15 @@ def add_partial_load_argument(parser: argparse.ArgumentParser) -> None:
         'unexpected or reshaped keys): only for a partial load on purpose')
 
 
+def add_drop_modality_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--drop-modality`` (an RGB-T model evaluated with one camera)."""
+    parser.add_argument(
+        '--drop-modality', choices=['rgb', 'ir'],
+        help='evaluate an RGB-T config (model.backbone of type '
+        'RGBTFusionBackbone) as if that camera were lost; the work dir '
+        'defaults to work_dirs/<config>_<modality>-lost')
+
+
 def parse_converter_args(
         doc: str, default_out: str, argv: Sequence[str] | None = None,
         add_arguments: Callable[[argparse.ArgumentParser], None] | None = None

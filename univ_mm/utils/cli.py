@@ -47,6 +47,31 @@ def load_config(args: argparse.Namespace) -> Config:
     return cfg
 
 
+def drop_modality(cfg: Config, modality: str, default_dir: bool) -> None:
+    """Evaluate ``cfg``'s RGB-T model with ``modality`` lost.
+
+    Args:
+        cfg (Config): A config whose ``model.backbone`` is an
+            ``RGBTFusionBackbone``.
+        modality (str): ``'rgb'`` or ``'ir'``.
+        default_dir (bool): The work dir is the default one: it gets a
+            ``_<modality>-lost`` suffix, so the results stay apart.
+
+    Raises:
+        ValueError: The config's backbone fuses no two cameras.
+    """
+    backbone = cfg.model.get('backbone') or {}
+    if not str(backbone.get('type', '')).endswith('RGBTFusionBackbone'):
+        raise ValueError(
+            f'--drop-modality {modality}: {cfg.filename} is not an RGB-T '
+            f'config (model.backbone.type={backbone.get("type")!r}, not '
+            "'univ_mm.RGBTFusionBackbone'); use one of the *-rgbt-* "
+            'configs.')
+    backbone.drop_modality = modality
+    if default_dir:
+        cfg.work_dir = f'{cfg.work_dir}_{modality}-lost'
+
+
 def set_cublas_workspace(cfg: Config) -> None:
     """Set ``CUBLAS_WORKSPACE_CONFIG=:4096:8`` when ``cfg`` asks for
     deterministic algorithms (``randomness=dict(deterministic=True)``) and

@@ -1,0 +1,18 @@
+# model settings: upernet_univ-vit-b.py on both cameras: one ViT-B for RGB and IR, maps fused per level
+_base_ = [
+    './upernet_univ-vit-b.py', '../../../_base_/rgbt_fusion.py'
+]
+model = dict(
+    data_preprocessor=dict(
+        _delete_=True,
+        type='univ_mm.RGBTSegDataPreProcessor',
+        bgr_to_rgb=True,
+        pad_val=0,
+        seg_pad_val=255,
+        size=_base_.crop_size),
+    backbone=dict(
+        _delete_=True,
+        type='univ_mm.RGBTFusionBackbone',
+        backbone=dict(**_base_.vit_backbone, drop_path_rate=0.1),
+        channels=(768, ) * 4,
+        **_base_.rgbt_fusion))
