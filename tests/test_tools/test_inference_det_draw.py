@@ -25,6 +25,7 @@ def test_a_label_past_the_image_edge_does_not_warn(tmp_path, monkeypatch):
     out = tmp_path / 'out.png'
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        assert tool.draw(model, image, out, 0.5) == 2
+        assert tool.draw(model, str(image), {'image': np.zeros(
+            (32, 32, 3), np.uint8)}, out, 0.5) == 2
     assert out.is_file()
     assert not [w for w in caught if 'out of bounds' in str(w.message)]

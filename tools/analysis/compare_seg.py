@@ -42,6 +42,7 @@ from pathlib import Path
 
 from mmengine.config import Config
 
+from univ_mm.utils.rgbt_inputs import is_rgbt
 from univ_mm.utils.scalars import SCALARS, read_scalar_log
 
 #: The RGB retention UNIV claims, in percent of the reference.
@@ -182,10 +183,9 @@ def split_name(dataset: dict) -> str:
 def cameras(cfg: Config) -> str:
     """Which cameras a config's model sees: 'one' (a single-camera
     config), 'both' or '<RGB|IR> lost' (an RGB-T config)."""
-    backbone = cfg.model.get('backbone') or {}
-    if not str(backbone.get('type', '')).endswith('RGBTFusionBackbone'):
+    if not is_rgbt(cfg.model):
         return 'one'
-    lost = backbone.get('drop_modality')
+    lost = cfg.model.backbone.get('drop_modality')
     return f'{lost.upper()} lost' if lost else 'both'
 
 

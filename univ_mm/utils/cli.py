@@ -19,6 +19,8 @@ from univ_mm.checkpoint.atomic_io import (
 )
 from univ_mm.checkpoint.safe_io import load_checkpoint_safely
 
+from .rgbt_inputs import is_rgbt
+
 #: Optimizer wrappers that need a GPU, and their options nothing else takes.
 AMP_WRAPPERS = ('AmpOptimWrapper', 'mmengine.AmpOptimWrapper')
 AMP_ONLY_OPTIONS = ('loss_scale', 'dtype', 'use_fsdp')
@@ -61,7 +63,7 @@ def drop_modality(cfg: Config, modality: str, default_dir: bool) -> None:
         ValueError: The config's backbone fuses no two cameras.
     """
     backbone = cfg.model.get('backbone') or {}
-    if not str(backbone.get('type', '')).endswith('RGBTFusionBackbone'):
+    if not is_rgbt(cfg.model):
         raise ValueError(
             f'--drop-modality {modality}: {cfg.filename} is not an RGB-T '
             f'config (model.backbone.type={backbone.get("type")!r}, not '

@@ -50,7 +50,7 @@ class LoadRGBTImages(BaseTransform):
         self.imdecode_backend = imdecode_backend
         self.backend_args = backend_args.copy() if backend_args else None
 
-    def _read(self, path: str) -> np.ndarray:
+    def read(self, path: str) -> np.ndarray:
         """One image, decoded as 3-channel BGR; errors name the file."""
         try:
             data = fileio.get(path, backend_args=self.backend_args)
@@ -76,7 +76,7 @@ class LoadRGBTImages(BaseTransform):
             ``modalities`` added.
         """
         rgb_path, ir_path = results['img_path'], results['ir_path']
-        rgb, ir = self._read(rgb_path), self._read(ir_path)
+        rgb, ir = self.read(rgb_path), self.read(ir_path)
         if rgb.shape[:2] != ir.shape[:2]:
             raise ValueError(
                 f'RGB and thermal images of a pair must be pixel-aligned '
