@@ -34,8 +34,8 @@ IMAGENET = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
 #: Module-level helper variables of the configs, which the Runner never
 #: reads; every other top-level key is compared.
 HELPERS = {'normalisation', 'rgbt_fusion', 'rgbt_loading', 'data_root',
-           'dataset_type', 'train_split', 'val_split', 'test_split',
-           'train_pipeline', 'test_pipeline'}
+           'dataset_type', 'rgbt_data_preprocessor', 'train_split',
+           'val_split', 'test_split', 'train_pipeline', 'test_pipeline'}
 LOADER = dict(type='univ_mm.LoadRGBTImages')
 
 

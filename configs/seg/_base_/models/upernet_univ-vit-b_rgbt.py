@@ -1,15 +1,10 @@
 # model settings: upernet_univ-vit-b.py on both cameras: one ViT-B for RGB and IR, maps fused per level
 _base_ = [
-    './upernet_univ-vit-b.py', '../../../_base_/rgbt_fusion.py'
+    './upernet_univ-vit-b.py', './rgbt_preprocessor.py',
+    '../../../_base_/rgbt_fusion.py'
 ]
 model = dict(
-    data_preprocessor=dict(
-        _delete_=True,
-        type='univ_mm.RGBTSegDataPreProcessor',
-        bgr_to_rgb=True,
-        pad_val=0,
-        seg_pad_val=255,
-        size=_base_.crop_size),
+    data_preprocessor=_base_.rgbt_data_preprocessor,
     backbone=dict(
         _delete_=True,
         type='univ_mm.RGBTFusionBackbone',
