@@ -120,5 +120,6 @@ def converted(flir_adas_root, flir_aligned_root, m3fd_root,
     load_tool('dataset_converters/m3fd.py').main([str(m3fd_root)])
     load_tool('dataset_converters/llvip.py').main([str(llvip_root)])
     return {'flir-ir': flir_adas_root, 'flir-aligned-rgb': flir_aligned_root,
+            'flir-aligned-ir': flir_aligned_root,
             'm3fd-ir': m3fd_root, 'm3fd-rgb': m3fd_root,
             'llvip-ir': llvip_root, 'llvip-rgb': llvip_root}

@@ -25,7 +25,7 @@ CONFIGS = one_camera_configs(DET, '*vit-b*.py')
 TWINS = one_camera_configs(DET / 'baselines', '*vit-b*.py')
 FLIR = DET / 'faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py'
 NAME = re.compile(r'faster-rcnn_univ-vit-b-p16-sfp_1xb2-(53k|12e)_'
-                  r'(flir-ir|flir-aligned-rgb|(m3fd|llvip)-(ir|rgb))-1024\.py')
+                  r'(flir-ir|(flir-aligned|m3fd|llvip)-(ir|rgb))-1024\.py')
 THERMAL, RGB = ([96.9255] * 3, [47.8976] * 3), (
     [123.675, 116.28, 103.53], [58.395, 57.12, 57.375])
 TRAIN_STEPS = ['LoadImageFromFile', 'LoadAnnotations', 'RandomFlip',
@@ -46,14 +46,14 @@ def mmdet_scope():
         yield
 
 
-def test_six_datasets_and_their_twins():
-    assert len(CONFIGS) == 6 and all(NAME.fullmatch(p.name)
+def test_seven_datasets_and_their_twins():
+    assert len(CONFIGS) == 7 and all(NAME.fullmatch(p.name)
                                      for p in CONFIGS)
     assert [p.name for p in CONFIGS if '53k' in p.name] == [FLIR.name]
     inits = sorted(p.name.split('_')[1] for p in TWINS)
     assert inits == sorted(
         [f'{m}-vit-b-p16-sfp' for m in ('deit', 'dino', 'ibot', 'unip')]
-        + ['mae-vit-b-p16-sfp'] * 6)
+        + ['mae-vit-b-p16-sfp'] * 7)
 
 
 def check_recipe(cfg: Config) -> None:

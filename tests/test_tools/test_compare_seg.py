@@ -99,3 +99,36 @@ def test_a_toy_run_is_marked_and_a_protocol_run_is_not(tmp_path, capsys):
             '(published 48000 iterations), crop 64x64 (published 512x512), '
             'batch per gpu 1 (published 2)') in out
     assert '* UNIV' not in out
+
+
+def test_rgbt_runs_get_their_own_table_beside_the_single_cameras(
+        tmp_path, capsys):
+    miou = {'mfnet-rgb': 40.0, 'mfnet-t': 45.0, 'mfnet-rgbt': 55.0,
+            'mfnet-rgbt-rgb-lost': 44.0, 'mfnet-rgbt-ir-lost': 39.0}
+    runs = [arg for benchmark, value in miou.items() for arg in (
+        '--run', 'UNIV', benchmark,
+        str(write(tmp_path / f'{benchmark}.json', {'mIoU': value})))]
+    main(runs)
+    out = capsys.readouterr().out
+    rgbt = out[out.index('RGB-T Segmentation'):]
+    assert ('| model | MFNet RGB only | MFNet IR only | MFNet fused | '
+            'MFNet RGB lost | MFNet IR lost | source |') in rgbt
+    assert '| UNIV | 40.00* | 45.00* | 55.00* | 44.00* | 39.00* |' in rgbt
+    assert '| CMX MiT-B2 / MiT-B4 (two backbones) |  |  | 58.2 / 59.7 |' \
+        in rgbt
+    assert 'MSRS' not in rgbt.splitlines()[2]  # no MSRS run: no columns
+
+
+def test_a_run_that_dropped_another_camera_is_marked(tmp_path, capsys):
+    cfg = Config.fromfile(
+        'configs/seg/upernet_univ-vit-b_2xb4-9.8k_mfnet-rgbt-512x512.py')
+    cfg.model.backbone.drop_modality = 'ir'
+    run = tmp_path / 'run' / '20250101_000000'
+    (run / 'vis_data').mkdir(parents=True)
+    cfg.dump(run / 'vis_data' / 'config.py')
+    write(run / '20250101_000000.json', {'mIoU': 30.0})
+    main(['--run', 'UNIV', 'mfnet-rgbt-rgb-lost', str(tmp_path / 'run')])
+    out = capsys.readouterr().out
+    assert '| UNIV |  |  |  | 30.00* |  |' in out  # the RGB lost column
+    assert ('MFNet RGB lost: protocol differs: cameras IR lost (published '
+            'RGB lost)') in out

@@ -66,6 +66,7 @@ BENCHMARKS = {
     'mfnet-rgb': Benchmark('MFNet-RGB', 'seg', 'RGB'),
     'scut-seg': Benchmark('SCUT-Seg', 'seg', 'IR'),
     'flir-ir': Benchmark('FLIR-IR', 'det', 'IR'),
+    'flir-aligned-ir': Benchmark('FLIR-aligned-IR', 'det', 'IR'),
     'flir-aligned-rgb': Benchmark('FLIR-aligned-RGB', 'det', 'RGB'),
     'm3fd-ir': Benchmark('M3FD-IR', 'det', 'IR'),
     'm3fd-rgb': Benchmark('M3FD-RGB', 'det', 'RGB'),
@@ -80,7 +81,8 @@ BENCHMARKS = {
 RGBT_SETS = {
     'mfnet': ('seg', 'MFNet', 'mfnet-rgb', 'mfnet-t'),
     'msrs': ('seg', 'MSRS', 'msrs-rgb', 'msrs-ir'),
-    'flir-aligned': ('det', 'FLIR-aligned', 'flir-aligned-rgb', None),
+    'flir-aligned': ('det', 'FLIR-aligned', 'flir-aligned-rgb',
+                     'flir-aligned-ir'),
     'llvip': ('det', 'LLVIP', 'llvip-rgb', 'llvip-ir'),
     'm3fd': ('det', 'M3FD', 'm3fd-rgb', 'm3fd-ir'),
 }
@@ -130,6 +132,8 @@ PROTOCOL_CONFIGS = {
     'mfnet-rgb': 'seg/upernet_univ-vit-b_2xb4-9.8k_mfnet-rgb-512x512.py',
     'scut-seg': 'seg/upernet_univ-vit-b_2xb4-16.8k_scut-seg-512x512.py',
     'flir-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-53k_flir-ir-1024.py',
+    'flir-aligned-ir':
+    'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_flir-aligned-ir-1024.py',
     'flir-aligned-rgb':
     'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_flir-aligned-rgb-1024.py',
     'm3fd-ir': 'det/faster-rcnn_univ-vit-b-p16-sfp_1xb2-12e_m3fd-ir-1024.py',
@@ -359,7 +363,7 @@ def rgbt_columns(task: str, ours: dict[str, dict[str, float]]
         fused = [f'{name}-rgbt{suffix}' for suffix, _, _ in RGBT_CONDITIONS]
         if kind == task and filled & set(fused):
             single = [(k, f'{title} {what} only')
-                      for k, what in ((rgb, 'RGB'), (ir, 'IR')) if k]
+                      for k, what in ((rgb, 'RGB'), (ir, 'IR'))]
             cols += single + [(k, BENCHMARKS[k].title) for k in fused]
     return cols
 

@@ -1,0 +1,10 @@
+# PAD's FLIR recipe counted in epochs (no published protocol for this dataset)
+_base_ = [
+    './_base_/models/faster-rcnn_vit-b-p16-sfp.py',
+    './_base_/datasets/flir-aligned-ir.py',
+    './_base_/schedules/adamw-ld0.7_1xb2-12e.py',
+    './_base_/default_runtime.py',
+]
+model = dict(
+    data_preprocessor=_base_.normalisation,
+    roi_head=dict(bbox_head=dict(num_classes=3)))
