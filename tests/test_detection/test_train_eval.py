@@ -110,7 +110,8 @@ def test_trains_and_reports_coco_ap(path, converted, tmp_path):
 def test_backbone_starts_from_the_univ_export_or_the_teacher(init,
                                                              tmp_path):
     folder = Path('configs/det') / ('baselines' if init == 'mae' else '')
-    cfg = Config.fromfile(next(folder.glob(f'faster-rcnn_{init}-vit-b*.py')))
+    cfg = Config.fromfile(
+        one_camera_configs(folder, f'faster-rcnn_{init}-vit-b*.py')[0])
     cfg.merge_from_dict(
         {k: v for k, v in TINY_MODEL.items() if 'init_cfg' not in k})
     source = MODELS.build(dict(cfg.model.backbone, init_cfg=None)).state_dict()
