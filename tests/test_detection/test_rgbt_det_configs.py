@@ -3,7 +3,6 @@ cameras; its baseline twins differ only in the shared backbone's init; the
 LLVIP one trains, evaluates with a camera lost and runs mmdet's inference
 API on CPU."""
 import copy
-import functools
 import json
 import os
 import re
@@ -15,13 +14,16 @@ import pytest
 import torch
 from helpers import load_tool
 from mmdet.apis import inference_detector, init_detector
-from mmdet.registry import MODELS
 from mmengine.config import Config
-from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
+from rgbt_configs import (
+    assert_wraps_the_source_backbone,
+    load_pair,
+    lr_and_decay,
+    source_of,
+)
 from test_train_eval import shrink
-from torch import nn
 
 DET = Path('configs/det')
 RGBT_CONFIGS = sorted(DET.glob('*-rgbt-*.py'))
@@ -36,20 +38,6 @@ HELPERS = {'normalisation', 'rgbt_fusion', 'rgbt_loading', 'data_root',
            'dataset_type', 'data_cfg', 'train_pipeline', 'test_pipeline'}
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 EVALUATORS = ('val_evaluator', 'test_evaluator')
-
-
-def source_of(path: Path) -> Path:
-    """The single-camera config named by the first comment line."""
-    name = path.read_text().splitlines()[0].removeprefix('# ').split()[0]
-    return path.parent / name
-
-
-@functools.cache
-def load_pair(path: Path) -> tuple[dict, dict]:
-    """The dumped dicts of the RGB-T config at ``path`` and of its
-    source, loaded once (read-only: copy before editing)."""
-    return (Config.fromfile(path).to_dict(),
-            Config.fromfile(source_of(path)).to_dict())
 
 
 def rgbt_ann_file(source: str) -> str:
@@ -97,12 +85,8 @@ def test_config_equals_its_source_but_for_the_rgbt_parts(path):
 
 @pytest.mark.parametrize('path', RGBT_CONFIGS, ids=lambda p: p.stem)
 def test_backbone_is_the_source_backbone_wrapped(path):
-    rgbt, source = load_pair(path)
-    outer = rgbt['model']['backbone']
-    assert outer['type'] == 'univ_mm.RGBTFusionBackbone'
-    assert outer['backbone'] == source['model']['backbone']
-    fusion = Config.fromfile('configs/_base_/rgbt_fusion.py').rgbt_fusion
-    assert {k: outer[k] for k in fusion} == fusion
+    outer = assert_wraps_the_source_backbone(path)
+    rgbt, _ = load_pair(path)
     assert outer['channels'] == (rgbt['model']['neck']['in_channels'], )
 
 
@@ -158,27 +142,16 @@ def test_pipelines_swap_the_loader_and_keep_the_thermal_path(path):
             loader, *test[1:-1], dict(test[-1], meta_keys=tuple(keys))]
 
 
-def lr_and_decay(cfg: Config, backbone: dict) -> dict[str, tuple]:
-    """``{name: (lr, weight_decay)}`` of the optimiser ``cfg`` builds for a
-    model holding only ``backbone``."""
-    holder = nn.Module()
-    with DefaultScope.overwrite_default_scope('mmdet'):
-        holder.backbone = MODELS.build(backbone)
-        wrapper = build_optim_wrapper(
-            holder, dict(cfg.optim_wrapper, type='OptimWrapper'))
-    return {g['param_name']: (g['lr'], g['weight_decay'])
-            for g in wrapper.optimizer.param_groups}
-
-
 @pytest.mark.parametrize('path', RGBT_CONFIGS, ids=lambda p: p.stem)
 def test_shared_backbone_gets_the_source_layer_decay(path):
     rgbt, source = Config.fromfile(path), Config.fromfile(source_of(path))
     tiny = dict(init_cfg=None, arch=dict(
         embed_dims=32, num_layers=12, num_heads=2, feedforward_channels=64))
-    theirs = lr_and_decay(source, dict(source.model.backbone, **tiny))
+    theirs = lr_and_decay(source, dict(source.model.backbone, **tiny),
+                          'mmdet')
     outer = rgbt.model.backbone
     ours = lr_and_decay(rgbt, dict(outer, backbone=dict(outer.backbone,
-                                                        **tiny)))
+                                                        **tiny)), 'mmdet')
     inner = {k.replace('backbone.backbone.', 'backbone.', 1): v
              for k, v in ours.items() if k.startswith('backbone.backbone.')}
     assert inner == theirs

@@ -3,7 +3,6 @@ cameras; its baseline twins differ only in the shared backbone's init; the
 MFNet one trains, evaluates with a camera lost and runs mmseg's inference
 API on CPU."""
 import copy
-import functools
 import os
 import re
 from pathlib import Path
@@ -14,13 +13,17 @@ import pytest
 import torch
 from helpers import load_tool
 from mmengine.config import Config
-from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmseg.apis import inference_model, init_model
 from mmseg.registry import MODELS
 from PIL import Image
-from torch import nn
+from rgbt_configs import (
+    assert_wraps_the_source_backbone,
+    load_pair,
+    lr_and_decay,
+    source_of,
+)
 
 SEG = Path('configs/seg')
 RGBT_CONFIGS = [
@@ -37,12 +40,6 @@ HELPERS = {'normalisation', 'rgbt_fusion', 'rgbt_loading', 'data_root',
            'dataset_type', 'rgbt_data_preprocessor', 'train_split',
            'val_split', 'test_split', 'train_pipeline', 'test_pipeline'}
 LOADER = dict(type='univ_mm.LoadRGBTImages')
-
-
-def source_of(path: Path) -> Path:
-    """The single-camera config named by the first comment line."""
-    name = path.read_text().splitlines()[0].removeprefix('# ').split()[0]
-    return path.parent / name
 
 
 def datasets(cfg: dict) -> list[dict]:
@@ -63,14 +60,6 @@ def rgbt_pipeline(source: list[dict]) -> list[dict]:
                            transforms=[t])
                       if t['type'] == 'PhotoMetricDistortion' else t
                       for t in source[1:])]
-
-
-@functools.cache
-def load_pair(path: Path) -> tuple[dict, dict]:
-    """The dumped dicts of the RGB-T config at ``path`` and of its
-    source, loaded once (read-only: copy before editing)."""
-    return (Config.fromfile(path).to_dict(),
-            Config.fromfile(source_of(path)).to_dict())
 
 
 def test_every_rgbt_config_is_covered():
@@ -109,12 +98,8 @@ def test_config_equals_its_source_but_for_the_rgbt_parts(path):
 
 @pytest.mark.parametrize('path', RGBT_CONFIGS, ids=lambda p: p.stem)
 def test_backbone_is_the_source_backbone_wrapped(path):
-    rgbt, source = load_pair(path)
-    outer = rgbt['model']['backbone']
-    assert outer['type'] == 'univ_mm.RGBTFusionBackbone'
-    assert outer['backbone'] == source['model']['backbone']
-    fusion = Config.fromfile('configs/_base_/rgbt_fusion.py').rgbt_fusion
-    assert {k: outer[k] for k in fusion} == fusion
+    outer = assert_wraps_the_source_backbone(path)
+    rgbt, _ = load_pair(path)
     neck = rgbt['model']['neck']
     expected = tuple(rgbt['model']['decode_head']['in_channels']) \
         if neck is None else (neck['embed_dim'], ) * len(neck['rescales'])
@@ -164,18 +149,6 @@ def test_pipelines_swap_the_loader_and_distort_rgb_only(path):
         assert ours['pipeline'] == [LOADER, *theirs['pipeline'][1:]]
 
 
-def lr_and_decay(cfg: Config, backbone: dict) -> dict[str, tuple]:
-    """``{name: (lr, weight_decay)}`` of the optimiser ``cfg`` builds for a
-    model holding only ``backbone`` (test-sized)."""
-    holder = nn.Module()
-    with DefaultScope.overwrite_default_scope('mmseg'):
-        holder.backbone = MODELS.build(backbone)
-        wrapper = build_optim_wrapper(
-            holder, dict(cfg.optim_wrapper, type='OptimWrapper'))
-    return {g['param_name']: (g['lr'], g['weight_decay'])
-            for g in wrapper.optimizer.param_groups}
-
-
 @pytest.mark.parametrize('path', RGBT_CONFIGS, ids=lambda p: p.stem)
 def test_shared_backbone_gets_the_source_layer_decay(path):
     rgbt, source = Config.fromfile(path), Config.fromfile(source_of(path))
@@ -183,10 +156,10 @@ def test_shared_backbone_gets_the_source_layer_decay(path):
         arch=dict(embed_dims=32, num_layers=12, num_heads=2,
                   feedforward_channels=64))
     theirs = lr_and_decay(source, dict(source.model.backbone, init_cfg=None,
-                                       **tiny))
+                                       **tiny), 'mmseg')
     outer = rgbt.model.backbone
     ours = lr_and_decay(rgbt, dict(outer, backbone=dict(
-        outer.backbone, init_cfg=None, **tiny)))
+        outer.backbone, init_cfg=None, **tiny)), 'mmseg')
     inner = {k.replace('backbone.backbone.', 'backbone.', 1): v
              for k, v in ours.items() if k.startswith('backbone.backbone.')}
     assert inner == theirs
