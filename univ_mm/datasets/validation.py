@@ -164,6 +164,9 @@ class CheckedDatasetMixin:
                  fix: str, expected_sizes=None) -> list:
         """``data_list`` without its bad items, or an error naming them.
 
+        An item's ``ir_path`` (the thermal twin of an RGB-T pair) is
+        checked with the item's files, in the same pass.
+
         Args:
             data_list (list): The data list.
             groups: The files of each item.
@@ -175,6 +178,8 @@ class CheckedDatasetMixin:
             list: The good items.
         """
         name = type(self).__name__
+        groups = [(*files, item['ir_path']) if 'ir_path' in item else files
+                  for files, item in zip(groups, data_list, strict=True)]
         remote = '://' in str(getattr(self, 'data_root', None) or '')
         mode = 'none' if remote else self.check_images
         bad = on_rank_zero(lambda: find_bad_items(

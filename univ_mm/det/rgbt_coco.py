@@ -47,13 +47,3 @@ class RGBTCocoDataset(CheckedCocoDataset):
         data_info['ir_path'] = osp.join(self.data_prefix['img'],
                                         img_info['ir_file_name'])
         return data_info
-
-    def load_data_list(self) -> list[dict]:
-        """The checked list, the thermal images checked too."""
-        data_list = super().load_data_list()
-        return self._checked(
-            data_list, [(item['ir_path'], ) for item in data_list],
-            f'Fix the thermal images or {self.ann_file}, re-run the '
-            'converter, or set skip_bad_items=True to train without them.',
-            expected_sizes=[(item['height'], item['width'])
-                            for item in data_list])

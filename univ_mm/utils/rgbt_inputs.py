@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 #: The backbone type of an RGB-T model.
 FUSION_BACKBONE = 'RGBTFusionBackbone'
-#: The cameras of a fused input, in channel order (RGB, then thermal).
-MODALITIES = ('rgb', 'ir')
 
 
 def is_rgbt(model_cfg: dict) -> bool:
@@ -36,12 +34,12 @@ def read_camera_images(rgb: Path | None, ir: Path | None
         ValueError: Neither image is given, or their sizes differ.
         FileNotFoundError: An image is missing or unreadable.
     """
+    from univ_mm.datasets.transforms.rgbt import MODALITIES, LoadRGBTImages
     paths = {name: path for name, path in zip(MODALITIES, (rgb, ir),
                                               strict=True) if path}
     if not paths:
         raise ValueError('an RGB-T model needs an RGB image, a thermal '
                          'image (--ir) or both')
-    from univ_mm.datasets.transforms.rgbt import LoadRGBTImages
     loader = LoadRGBTImages()
     images = {name: loader.read(str(path)) for name, path in paths.items()}
     sizes = {image.shape[:2] for image in images.values()}
@@ -55,6 +53,7 @@ def fused_input(model: nn.Module, images: dict[str, np.ndarray]
                 ) -> np.ndarray:
     """The ``[H, W, 6]`` input of ``images`` (a lost camera as zeros);
     tells ``model``'s fusion backbone which camera is lost, if one is."""
+    from univ_mm.datasets.transforms.rgbt import MODALITIES
     shape = next(iter(images.values())).shape
     lost = [name for name in MODALITIES if name not in images]
     model.backbone.drop_modality = lost[0] if lost else None

@@ -77,7 +77,7 @@ class GateFusion(nn.Module):
         nn.init.zeros_(self.gate.bias)
 
     def forward(self, rgb: Tensor, ir: Tensor) -> Tensor:
-        pooled = torch.cat([rgb, ir], 1).mean(dim=(2, 3))
+        pooled = torch.cat([rgb.mean(dim=(2, 3)), ir.mean(dim=(2, 3))], 1)
         weight = self.gate(pooled).sigmoid()[..., None, None]
         return weight * rgb + (1 - weight) * ir
 

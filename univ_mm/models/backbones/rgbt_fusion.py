@@ -11,12 +11,11 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
+from univ_mm.datasets.transforms.rgbt import MODALITIES
 from univ_mm.registry import MODELS
 
 from .rgbt_fusers import FUSERS
 
-#: The modalities, in the order of the input's channels.
-MODALITIES = ('rgb', 'ir')
 #: Channels of the input: normalised RGB, then normalised thermal.
 INPUT_CHANNELS = 6
 #: How a lost modality is represented (see ``RGBTFusionBackbone``).
@@ -159,8 +158,13 @@ class RGBTFusionBackbone(BaseModule):
                              f', H, W] (RGB then thermal), got '
                              f'{list(x.shape)}')
         images = torch.cat(x.chunk(len(MODALITIES), dim=1))
-        lost = self.lost_modalities(len(x), x.device).T.flatten()
-        maps = self._encode(images, lost)
+        if self.drop_modality is None and not (
+                self.training and self.modality_dropout > 0):
+            maps = self.backbone(images)  # nothing can be lost: no masking
+            self._check_channels(maps)
+        else:
+            lost = self.lost_modalities(len(x), x.device).T.flatten()
+            maps = self._encode(images, lost)
         return tuple(fuser(*level.chunk(len(MODALITIES)))
                      for fuser, level in zip(self.fusers, maps, strict=True))
 
@@ -198,8 +202,6 @@ class RGBTFusionBackbone(BaseModule):
         batch whose lost entries are their modality's ``token``
         (``[2, C]``) over the whole map."""
         kept = (~lost).nonzero().squeeze(1)
-        full = level.new_zeros((len(lost), *level.shape[1:])).index_put(
-            (kept, ), level)
         per_image = token.to(level.dtype).repeat_interleave(len(lost) // 2, 0)
-        return torch.where(lost[:, None, None, None],
-                           per_image[..., None, None], full)
+        return per_image[..., None, None].expand(
+            len(lost), *level.shape[1:]).index_copy(0, kept, level)

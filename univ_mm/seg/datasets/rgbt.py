@@ -60,19 +60,17 @@ class RGBTSegMixin:
             'data_prefix["ir_path"] to where the thermal images were '
             'converted.')
 
-    def load_data_list(self) -> list[dict]:
-        """The checked RGB list, each item with its checked ``ir_path``."""
+    def _checked(self, data_list: list, groups, fix: str,
+                 expected_sizes=None) -> list:
+        """Give every item its ``ir_path`` first; the one check of the
+        list then reads it with the item's other files."""
         self._require_ir_prefix()
-        data_list = super().load_data_list()
         for item in data_list:
             item['ir_path'] = self._ir_twin(item['img_path'])
         self._require_ir_files(data_list)
-        return self._checked(
-            data_list,
-            [(item['img_path'], item['ir_path']) for item in data_list],
-            'The RGB and thermal images of a pair must be pixel-aligned. '
-            'Re-run the converter, replace or remove these files, or set '
-            'skip_bad_items=True to train without them.')
+        return super()._checked(
+            data_list, groups, 'The RGB and thermal images of a pair must '
+            f'be pixel-aligned. {fix}', expected_sizes)
 
 
 @DATASETS.register_module()
