@@ -70,3 +70,23 @@ def test_non_fused_groups_step_as_mmengine():
         wrapper.update_params(sum(p.sum() for p in params))
     step.assert_called_once()
     assert isinstance(wrapper, FusedClipAmpOptimWrapper)
+
+
+def test_a_scaler_without_the_internals_it_reads_steps_as_mmengine():
+    params, wrapper = build('FusedClipAmpOptimWrapper', True, 1.0)
+
+    class PublicOnly(torch.amp.GradScaler):
+        _get_scale_async = property()  # hasattr() is False
+    wrapper.loss_scaler = PublicOnly('cpu', init_scale=SCALE)
+    with mock.patch.object(AmpOptimWrapper, 'step') as step:
+        wrapper.update_params(sum(p.sum() for p in params))
+    step.assert_called_once()
+
+
+def test_the_pretraining_recipe_folds_clipping_into_fused_adamw():
+    from mmengine.config import Config
+    cfg = Config.fromfile('configs/pretrain/univ_vit-b_mvip.py')
+    assert OPTIM_WRAPPERS.get(cfg.optim_wrapper.type) is \
+        FusedClipAmpOptimWrapper
+    assert cfg.optim_wrapper.optimizer.fused
+    assert set(cfg.optim_wrapper.clip_grad) == {'max_norm'}

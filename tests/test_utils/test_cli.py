@@ -58,6 +58,23 @@ def test_without_a_gpu_the_config_amp_becomes_plain_and_is_logged(
         'AmpOptimWrapper'  # --amp still forces it
 
 
+@pytest.mark.parametrize('plain, amp', [
+    ('PerParameterClipOptimWrapper', 'PerParameterClipAmpOptimWrapper'),
+    ('FusedClipOptimWrapper', 'FusedClipAmpOptimWrapper'),
+    ('mmengine.OptimWrapper', 'mmengine.AmpOptimWrapper')])
+def test_amp_on_and_off_keep_the_wrappers_clipping(monkeypatch, plain, amp):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    on = Config(dict(optim_wrapper=dict(type=plain)))
+    assert set_amp(on, True).optim_wrapper.type == amp
+    off = Config(dict(optim_wrapper=dict(type=amp, dtype='float16')))
+    assert set_amp(off, None).optim_wrapper == dict(type=plain)
+
+
+def test_amp_on_for_a_wrapper_of_another_family_is_mmengines():
+    cfg = Config(dict(optim_wrapper=dict(type='MyWrapper')))
+    assert set_amp(cfg, True).optim_wrapper.type == 'AmpOptimWrapper'
+
+
 def test_checkpoint_hook_is_replaced_by_the_safe_one(logged):
     cfg = Config(dict(default_hooks=dict(checkpoint=dict(
         type='CheckpointHook', interval=1, max_keep_ckpts=1))))

@@ -21,8 +21,7 @@ from univ_mm.checkpoint.safe_io import load_checkpoint_safely
 
 from .rgbt_inputs import is_rgbt
 
-#: Optimizer wrappers that need a GPU, and their options nothing else takes.
-AMP_WRAPPERS = ('AmpOptimWrapper', 'mmengine.AmpOptimWrapper')
+#: The options of an AMP optimizer wrapper that nothing else takes.
 AMP_ONLY_OPTIONS = ('loss_scale', 'dtype', 'use_fsdp')
 #: MMEngine's optimizer constructor warns once per frozen weight: UNIV's
 #: teacher and the student's base weights under LoRA are frozen by design.
@@ -116,27 +115,36 @@ def set_amp(cfg: Config, enabled: bool | None) -> Config:
     ``dtype`` picks float16 or bfloat16) or off. Validation follows
     ``val_cfg.fp16`` (MMEngine's ``ValLoop``).
 
+    A wrapper keeps its family: ``X[Amp]OptimWrapper`` becomes its AMP or
+    plain twin (``PerParameterClipOptimWrapper`` <->
+    ``PerParameterClipAmpOptimWrapper``, ``FusedClipAmpOptimWrapper`` ->
+    ``FusedClipOptimWrapper``), so its clipping stays the config's.
+
     Args:
         cfg (Config): A training config; its ``optim_wrapper`` changes.
         enabled (bool, optional): True for ``--amp``, False for
-            ``--no-amp`` (plain ``OptimWrapper``), None to keep the
-            config's choice where a GPU is available; without one an
-            ``AmpOptimWrapper`` (GPU only) becomes the plain one, logged.
+            ``--no-amp`` (the plain twin), None to keep the config's
+            choice where a GPU is available; without one an AMP wrapper
+            (GPU only) becomes its plain twin, logged.
 
     Returns:
         Config: ``cfg``.
     """
     wrapper = cfg.optim_wrapper
+    amp = wrapper.type.endswith('AmpOptimWrapper')
     if enabled:
-        wrapper.type = 'AmpOptimWrapper'
+        if not amp:  # its AMP twin; MMEngine's for another wrapper
+            family = wrapper.type.removesuffix('OptimWrapper')
+            wrapper.type = (family if family != wrapper.type else '') + \
+                'AmpOptimWrapper'
         wrapper.setdefault('loss_scale', 'dynamic')
-    elif wrapper.type in AMP_WRAPPERS and (
-            enabled is False or not torch.cuda.is_available()):
+    elif amp and (enabled is False or not torch.cuda.is_available()):
+        plain = wrapper.type.replace('AmpOptimWrapper', 'OptimWrapper')
         if enabled is None:
             print_log(f'no GPU: the config\'s {wrapper.type} needs one, '
-                      'training with a plain OptimWrapper (float32); --amp '
-                      'forces mixed precision', logger='current')
-        wrapper.type = 'OptimWrapper'
+                      f'training with {plain} (float32); --amp forces '
+                      'mixed precision', logger='current')
+        wrapper.type = plain
         for option in AMP_ONLY_OPTIONS:
             wrapper.pop(option, None)
     return cfg

@@ -1,8 +1,8 @@
-# optimizer: AdamW, lr 1.5e-4 per 256 pairs, fp16 AMP, clip 3.0
+# optimizer: AdamW, lr 1.5e-4 per 256 pairs, fp16 AMP, clip 3.0 (folded into the fused step)
 num_gpus, batch_per_gpu = 8, 32
 base_lr = 1.5e-4
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='FusedClipAmpOptimWrapper',
     constructor='MergedGroupsOptimWrapperConstructor',
     dtype='float16',
     loss_scale='dynamic',

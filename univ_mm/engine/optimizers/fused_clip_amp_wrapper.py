@@ -17,13 +17,18 @@ from univ_mm.registry import OPTIM_WRAPPERS
 
 #: Added to the norm in the clip coefficient, as ``clip_grad_norm_`` does.
 EPS = 1e-6
+#: ``GradScaler`` internals the folded step reads (torch 2.x): the scale
+#: tensor without a sync, and the per-optimizer state ``update`` reads the
+#: overflow flag from. A torch without them gets MMEngine's step.
+SCALER_INTERNALS = ('_get_scale_async', '_per_optimizer_states')
 
 
 class FusedClipMixin:
     """``scaled_step(scaler)``: one AMP step with clipping in the optimizer.
 
-    Applies when the scaler is enabled, every parameter group is fused and
-    ``clip_grad`` is the L2 global norm (``dict(max_norm=...)``); otherwise
+    Applies when the scaler is enabled (and has :data:`SCALER_INTERNALS`),
+    every parameter group is fused and ``clip_grad`` is the L2 global norm
+    (``dict(max_norm=...)``); otherwise
     it returns False and the caller steps as ``AmpOptimWrapper`` does. The
     step:
 
@@ -69,6 +74,7 @@ class FusedClipMixin:
         """Whether :meth:`scaled_step` may fold clipping into the step."""
         kwargs = self.clip_grad_kwargs
         return (scaler.is_enabled()
+                and all(hasattr(scaler, name) for name in SCALER_INTERNALS)
                 and self.grad_name == 'grad_norm'  # clip_grad type 'norm'
                 and set(kwargs) <= {'max_norm', 'norm_type'}
                 and float(kwargs.get('norm_type', 2.0)) == 2.0
