@@ -18,21 +18,6 @@ def _kill_self() -> None:
 
 
 @HOOKS.register_module()
-class KillAfterIterationHook(Hook):
-    """SIGKILL the process once iteration ``iteration`` (1-based) is done."""
-
-    priority = 'LOWEST'
-
-    def __init__(self, iteration: int) -> None:
-        self.iteration = iteration
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None) -> None:
-        if runner.iter + 1 == self.iteration:
-            _kill_self()
-
-
-@HOOKS.register_module()
 class KillWhileSavingHook(Hook):
     """SIGKILL the process halfway through writing checkpoint ``name``.
 
