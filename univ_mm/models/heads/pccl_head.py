@@ -130,8 +130,11 @@ class PCCLHead(BaseModule):
         teacher_unit = loss.unit_tokens(teacher_tokens)
         loss.init_bias(teacher_unit, pairs)
         at_teacher = loss.contrastive(teacher_tokens, teacher_tokens, pairs,
-                                      reduction='none')
+                                      reduction='none',
+                                      teacher_unit=teacher_unit)
         stats = pseudo_pair_statistics(pairs, labels, at_teacher)
-        stats['rgb_loss_at_teacher'] = self.rgb_loss(teacher_tokens,
-                                                     teacher_unit, pairs)
+        # the official RGB term is the loss at the teacher, already averaged
+        stats['rgb_loss_at_teacher'] = stats['loss_at_teacher'] \
+            if self.rgb_term == 'pseudo_pairs' else self.rgb_loss(
+                teacher_tokens, teacher_unit, pairs)
         return {name: float(value) for name, value in stats.items()}
