@@ -83,13 +83,6 @@ def test_merged_backbone_equals_the_trained_student(trained):
     assert any(v.abs().sum() > 0 for v in lora_b)  # the student did train
 
 
-def test_resume_continues_from_the_last_checkpoint(trained):
-    result = train(trained / 'work', trained / 'data', 6, '--resume')
-    log = result.stdout + result.stderr
-    assert 'resumed' in log.lower()
-    assert (trained / 'work' / 'iter_6.pth').is_file()
-
-
 def test_resume_of_another_model_is_refused_before_training(trained):
     """A ViT-T run resumed with arch=deit-s: one error naming the first
     weights that differ, not a warning per weight and a failure in Adam."""
@@ -112,9 +105,11 @@ def test_export_tool_cli(trained):
     load_checkpoint(plain_tiny(), str(out), strict=True)
 
 
-def test_resume_runs_no_config_text_and_reads_an_empty_history(trained):
-    """A crafted ``meta['config']`` (MMEngine's resume would execute it)
-    stays inert, and an empty HistoryBuffer loads weights-only."""
+def test_resume_continues_from_the_last_checkpoint_and_runs_no_config_text(
+        trained):
+    """--resume finds the work dir's last checkpoint; a crafted
+    ``meta['config']`` in it (MMEngine's resume would execute it) stays
+    inert, and an empty HistoryBuffer loads weights-only."""
     marker = trained / 'config-ran'
     checkpoint = load_checkpoint_safely(trained / 'work' / 'iter_4.pth')
     checkpoint['meta']['config'] = (
@@ -122,8 +117,9 @@ def test_resume_runs_no_config_text_and_reads_an_empty_history(trained):
     checkpoint['message_hub']['log_scalars']['unused'] = \
         HistoryBuffer()
     work = trained / 'crafted'
-    crafted = save_atomically(checkpoint, work / 'crafted.pth')
-    train(work, trained / 'data', 6, '--resume', str(crafted))
+    save_atomically(checkpoint, work / 'iter_4.pth')
+    result = train(work, trained / 'data', 6, '--resume')
+    assert 'resumed' in (result.stdout + result.stderr).lower()
     assert not marker.exists()
     assert (work / 'iter_6.pth').is_file()
 
