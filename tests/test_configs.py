@@ -41,7 +41,8 @@ def test_vit_b_trains_about_1_4_percent_of_the_backbone():
 def test_official_recipe():
     cfg = Config.fromfile('configs/pretrain/univ_vit-b_mvip.py')
     optim = cfg.optim_wrapper
-    assert optim.type == 'FusedClipAmpOptimWrapper' and optim.dtype == 'float16'
+    assert optim.type == 'FusedClipAmpOptimWrapper'
+    assert optim.dtype == 'float16'
     assert optim.optimizer.lr == pytest.approx(1.5e-4)
     assert optim.optimizer.weight_decay == 0.05
     assert optim.clip_grad.max_norm == 3.0
