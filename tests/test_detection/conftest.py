@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 import torch
 from det_layouts import HEIGHT, WIDTH, objects_for, write_image, write_voc
-from helpers import load_tool
+
+from univ_mm.preparation.converters import flir, llvip, m3fd
+from univ_mm.preparation.voc_coco import COCO_OUT
 
 
 @pytest.fixture(scope='module', autouse=True)
@@ -110,15 +112,20 @@ def flir_adas_root(tmp_path_factory) -> Path:
     return root
 
 
+def coco_dir(root: Path) -> Path:
+    """Where a detection converter's command line writes by default."""
+    return Path(COCO_OUT.format(dataset_path=root))
+
+
 @pytest.fixture(scope='session')
 def converted(flir_adas_root, flir_aligned_root, m3fd_root,
               llvip_root) -> dict[str, Path]:
-    """Run each converter once; dataset roots keyed by config data name."""
-    flir = load_tool('dataset_converters/flir.py')
-    flir.main(['adas', str(flir_adas_root)])
-    flir.main(['aligned', str(flir_aligned_root)])
-    load_tool('dataset_converters/m3fd.py').main([str(m3fd_root)])
-    load_tool('dataset_converters/llvip.py').main([str(llvip_root)])
+    """Run each converter once, into the folder its command line writes by
+    default; dataset roots keyed by config data name."""
+    flir.convert_adas(flir_adas_root, coco_dir(flir_adas_root))
+    flir.convert_aligned(flir_aligned_root, coco_dir(flir_aligned_root))
+    m3fd.convert(m3fd_root, coco_dir(m3fd_root))
+    llvip.convert(llvip_root, coco_dir(llvip_root))
     return {'flir-ir': flir_adas_root, 'flir-aligned-rgb': flir_aligned_root,
             'flir-aligned-ir': flir_aligned_root,
             'm3fd-ir': m3fd_root, 'm3fd-rgb': m3fd_root,

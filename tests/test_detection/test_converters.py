@@ -5,10 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import load_tool
 from mmdet.datasets import CocoDataset
 from pycocotools.coco import COCO
 
+from univ_mm.preparation.converters import m3fd
 from univ_mm.preparation.voc_coco import coco_to_voc_box, parse_voc_xml
 
 OUT = 'annotations_coco'
@@ -55,24 +55,21 @@ def test_m3fd_seeded_split_and_both_modalities(converted, m3fd_root):
 
 
 def test_m3fd_split_is_seeded_and_lists_are_honoured(m3fd_root, tmp_path):
-    m3fd = load_tool('dataset_converters/m3fd.py')
     stems = [f'{i:05d}' for i in range(10)]
     assert m3fd.seeded_split(stems, 0.2, 0) == m3fd.seeded_split(
         stems[::-1], 0.2, 0)
     (tmp_path / 'train.txt').write_text('00000.png\n00001\n')
     (tmp_path / 'val.txt').write_text('00009\n')
-    m3fd.main([str(m3fd_root), '-o', str(tmp_path / 'out'), '--train-list',
-               str(tmp_path / 'train.txt'), '--val-list',
-               str(tmp_path / 'val.txt')])
+    m3fd.convert(m3fd_root, tmp_path / 'out', tmp_path / 'train.txt',
+                 tmp_path / 'val.txt')
     val = json.loads((tmp_path / 'out' / 'ir_val.json').read_text())
     assert [i['file_name'] for i in val['images']] == ['Ir/00009.png']
     for val, error in (('99999', r"val.txt names 1 stems .*'99999'"),
                        ('00001', 'share 1 stems')):
         (tmp_path / 'val.txt').write_text(val)
         with pytest.raises((KeyError, ValueError), match=error):
-            m3fd.main([str(m3fd_root), '--train-list',
-                       str(tmp_path / 'train.txt'), '--val-list',
-                       str(tmp_path / 'val.txt')])
+            m3fd.convert(m3fd_root, tmp_path / 'unused',
+                         tmp_path / 'train.txt', tmp_path / 'val.txt')
 
 
 def test_llvip_splits_by_folder_and_skips_unpaired(converted, llvip_root):

@@ -3,13 +3,14 @@
 Images are 64 x 80. Label maps hold a few vertical stripes of classes,
 and every image's intensity follows its label, so a model can learn.
 """
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 import mmengine.config.config as mmengine_config
 import numpy as np
 import pytest
 import torch
-from helpers import load_tool
 from mmengine.config import Config
 from PIL import Image
 
@@ -22,9 +23,9 @@ TINY_ARCH = dict(embed_dims=32, num_layers=4, num_heads=2,
                  feedforward_channels=64)
 
 
-def load_converter(name: str):
-    """Import ``tools/dataset_converters/<name>.py`` as a module."""
-    return load_tool(f'dataset_converters/{name}.py')
+def load_converter(name: str) -> ModuleType:
+    """Import the converter ``univ_mm.preparation.converters.<name>``."""
+    return importlib.import_module(f'univ_mm.preparation.converters.{name}')
 
 
 def stripes(seed: int, values) -> np.ndarray:

@@ -78,10 +78,9 @@ def test_scut_seg_remaps_raw_ids_in_order(official, converted):
         'a_0001.jpg', 'a_0002.jpg', 'b_0001.jpg']
 
 
-def test_cli_prints_progress_and_summary(official, load_converter, tmp_path,
-                                         capsys):
-    load_converter('soda').main(
-        [str(official['soda']), '-o', str(tmp_path / 'soda')])
+def test_convert_prints_progress_and_summary(official, load_converter,
+                                             tmp_path, capsys):
+    load_converter('soda').convert(official['soda'], tmp_path / 'soda')
     out = capsys.readouterr().out
     assert '5/5' in out  # the progress bar
     assert f'SODA: wrote 10 files to {tmp_path / "soda"}' in out

@@ -10,11 +10,11 @@ import sys
 import mmengine
 import pytest
 import torch
-from helpers import load_tool
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 from univ_mm.models import UNIVVisionTransformer
+from univ_mm.preparation.converters import synthetic
 from univ_mm.synthetic.world import generate_synthetic_mvip
 
 SEG = 'configs/seg/fcn_univ-vit-t-p16_1xb8-300_synthetic-ir-112x112.py'
@@ -29,8 +29,7 @@ def journey(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('journey')
     generate_synthetic_mvip(tmp / 'world', num_pairs=16, with_labels=True,
                             val_fraction=0.25)
-    load_tool('dataset_converters/synthetic.py').convert(
-        tmp / 'world', tmp / 'downstream')
+    synthetic.convert(tmp / 'world', tmp / 'downstream')
     export = tmp / 'univ_backbone_iter_160.pth'
     torch.manual_seed(0)
     vit = UNIVVisionTransformer(arch='deit-t', img_size=112, patch_size=16)
@@ -54,9 +53,8 @@ def test_the_converter_writes_the_benchmarks_layouts(journey):
 
 def test_an_unlabelled_world_names_the_generator_option(tmp_path):
     generate_synthetic_mvip(tmp_path / 'world', num_pairs=4)
-    converter = load_tool('dataset_converters/synthetic.py')
     with pytest.raises(FileNotFoundError, match='--with-labels'):
-        converter.convert(tmp_path / 'world', tmp_path / 'out')
+        synthetic.convert(tmp_path / 'world', tmp_path / 'out')
 
 
 def assert_started_from(backbone, export) -> None:

@@ -1,135 +1,34 @@
 """Convert FLIR ADAS v1 (thermal) or FLIR-aligned (thermal + RGB) to COCO.
 
 Both keep the 3 classes of the PAD protocol: person, bicycle, car.
-
-``adas`` reads FLIR ADAS v1.3 (``FLIR_ADAS_1_3/{train,val}/``), whose
-``thermal_annotations.json`` is COCO already: images are kept, boxes of other
-classes (dog, other vehicle, ...) are dropped, the kept boxes are copied
-unchanged and category ids become 1..3. Writes ``ir_{train,val}.json``.
-
-``aligned`` reads the aligned subset (VOC XML)::
-
-    align/JPEGImages/FLIR_XXXXX_PreviewData.jpeg  # thermal
-    align/JPEGImages/FLIR_XXXXX_RGB.jpg           # RGB, aligned
-    align/Annotations/FLIR_XXXXX_PreviewData.xml  # both modalities
-    align/align_{train,validation}.txt            # or in ImageSets/Main/
-
-Stems without an RGB image are left out; ``dog`` and the spurious ``FLIR``
-tags are dropped. Writes ``ir_{train,val}.json``, ``rgb_{train,val}.json``
-and ``rgbt_{train,val}.json`` (RGB records with the thermal twin as
-``ir_file_name``, for ``RGBTCocoDataset``).
-All file names are relative to ROOT; output goes to ``ROOT/annotations_coco``.
+``adas`` reads ``{train,val}/thermal_annotations.json`` and writes
+``ir_{train,val}.json``; ``aligned`` reads ``JPEGImages/``, the VOC XML of
+``Annotations/`` and ``align_{train,validation}.txt``, and writes
+``{ir,rgb,rgbt}_{train,val}.json``, leaving out stems without an RGB
+image. File names are relative to DATASET_PATH. The layouts:
+univ_mm/preparation/converters/flir.py.
 
 Examples:
     python tools/dataset_converters/flir.py adas data/FLIR_ADAS_1_3
     python tools/dataset_converters/flir.py aligned data/FLIR_aligned
 """
 import argparse
-import json
-from collections import defaultdict
-from pathlib import Path
 
-from mmengine.utils import track_iter_progress
-
-from univ_mm.preparation.voc_coco import (
-    COCO_OUT,
-    CocoBuilder,
-    VocSample,
-    convert_voc_samples,
-    read_image_size,
-    write_split,
-)
+from univ_mm.preparation.converters.flir import CONVERTERS
+from univ_mm.preparation.voc_coco import COCO_OUT
 from univ_mm.utils.arguments import parse_converter_args
 
-CLASSES = ('person', 'bicycle', 'car')
-ADAS_SPLITS = ('train', 'val')
-ALIGNED_LISTS = dict(train='align_train.txt', val='align_validation.txt')
-THERMAL_TAG = '_PreviewData'
 
-
-def adas_image(root: Path, split: str, image: dict) -> tuple[str, int, int]:
-    """Path (relative to ``root``), width and height of a native record."""
-    name = image['file_name']
-    for file_name in (f'{split}/{name}',
-                      f'{split}/thermal_8_bit/{Path(name).name}'):
-        if (root / file_name).is_file():
-            if image.get('width') and image.get('height'):
-                return file_name, image['width'], image['height']
-            return file_name, *read_image_size(root / file_name)
-    raise FileNotFoundError(f'{root / split / name} is missing (also looked '
-                            f'in {split}/thermal_8_bit/); is the download '
-                            'complete?')
-
-
-def adas_split(root: Path, split: str) -> CocoBuilder:
-    """Filter one split of FLIR ADAS v1's native thermal annotations."""
-    path = root / split / 'thermal_annotations.json'
-    if not path.is_file():
-        raise FileNotFoundError(f'{path} is missing; pass the FLIR_ADAS_1_3 '
-                                'folder, the one holding train/ and val/')
-    native = json.loads(path.read_text())
-    names = {cat['id']: cat['name'] for cat in native['categories']}
-    missing = sorted(set(CLASSES) - set(names.values()))
-    if missing:
-        raise KeyError(f'{path} has no categories {missing}; is it FLIR ADAS '
-                       'v1 (v2 calls bicycles "bike")?')
-    boxes = defaultdict(list)
-    for ann in native['annotations']:
-        boxes[ann['image_id']].append(ann)
-    builder = CocoBuilder(CLASSES)
-    for image in track_iter_progress(native['images']):
-        image_id = builder.add_image(*adas_image(root, split, image))
-        for ann in boxes[image['id']]:
-            name = names.get(ann['category_id'], f'id {ann["category_id"]}')
-            builder.add_box(image_id, name, ann['bbox'],
-                            ann.get('iscrowd', 0))
-    return builder
-
-
-def aligned_list(root: Path, name: str) -> list[str]:
-    """Thermal stems of a FLIR-aligned split list, ``_PreviewData`` added."""
-    for path in (root / name, root / 'ImageSets' / 'Main' / name):
-        if path.is_file():
-            stems = [Path(line.strip()).stem
-                     for line in path.read_text().splitlines() if line.strip()]
-            return [stem if stem.endswith(THERMAL_TAG) else stem + THERMAL_TAG
-                    for stem in stems]
-    raise FileNotFoundError(f'{root / name} is missing (also looked in '
-                            'ImageSets/Main/); pass the FLIR-aligned folder')
-
-
-def aligned_samples(root: Path, stems: list[str]
-                    ) -> tuple[list[VocSample], dict[str, int]]:
-    """Samples with both modalities and the count of stems without RGB."""
-    samples, no_rgb = [], 0
-    for stem in stems:
-        rgb = f'JPEGImages/{stem[:-len(THERMAL_TAG)]}_RGB.jpg'
-        if not (root / rgb).is_file():
-            no_rgb += 1
-            continue
-        samples.append(VocSample(root / 'Annotations' / f'{stem}.xml',
-                                 dict(ir=f'JPEGImages/{stem}.jpeg', rgb=rgb)))
-    return samples, {'images without an RGB file': no_rgb}
+def add_source(parser: argparse.ArgumentParser) -> None:
+    """Which FLIR download ``DATASET_PATH`` is."""
+    parser.add_argument('source', choices=list(CONVERTERS),
+                        help='FLIR ADAS v1 (thermal) or FLIR-aligned')
 
 
 def main(argv: list[str] | None = None) -> None:
     """Convert the train and val splits of the chosen FLIR source."""
     args = parse_converter_args(__doc__, COCO_OUT, argv, add_source)
-    root, out_dir = args.dataset_path, args.out_dir
-    if args.source == 'adas':
-        for split in ADAS_SPLITS:
-            write_split(out_dir, split, dict(ir=adas_split(root, split)))
-        return
-    for split, name in ALIGNED_LISTS.items():
-        samples, skipped = aligned_samples(root, aligned_list(root, name))
-        builders = convert_voc_samples(samples, root, CLASSES)
-        write_split(out_dir, split, builders, skipped)
-
-
-def add_source(parser: argparse.ArgumentParser) -> None:
-    """Which FLIR download ``DATASET_PATH`` is."""
-    parser.add_argument('source', choices=['adas', 'aligned'],
-                        help='FLIR ADAS v1 (thermal) or FLIR-aligned')
+    CONVERTERS[args.source](args.dataset_path, args.out_dir)
 
 
 if __name__ == '__main__':

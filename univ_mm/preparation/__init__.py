@@ -2,6 +2,7 @@
 imports neither torch nor the OpenMMLab model stack, so the tools answer
 ``--help`` at once and run on a machine without them.
 
+- :mod:`.converters`: one converter per dataset, behind the scripts;
 - :mod:`.conversion`: the segmentation converters' helpers;
 - :mod:`.voc_coco`: VOC XML to COCO JSON for the detection converters;
 - :mod:`.classes`: each benchmark's classes, as the converters write them

@@ -1,10 +1,11 @@
 """Helpers shared by the segmentation converters.
 
-The scripts in ``tools/dataset_converters/`` (``msrs.py``, ``soda.py``,
-``mfnet.py``, ``scut_seg.py``) turn an official download into the mmseg
-layout (``img_dir/<split>``, ``ann_dir/<split>``). Labels are read with
-Pillow, so palette PNGs give their indices and never their colours, and
-written as single-channel index PNGs that every decoder reads the same.
+The converters of :mod:`univ_mm.preparation.converters` (``msrs``,
+``soda``, ``mfnet``, ``scut_seg``, ``synthetic``; the command lines are in
+``tools/dataset_converters/``) turn a download into the mmseg layout
+(``img_dir/<split>``, ``ann_dir/<split>``). Labels are read with Pillow,
+so palette PNGs give their indices and never their colours, and written
+as single-channel index PNGs that every decoder reads the same.
 """
 import shutil
 import sys
