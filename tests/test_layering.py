@@ -20,8 +20,9 @@ LAYERS = (
     {'models', 'datasets'},
     # what a runner runs around the model
     {'engine', 'evaluation', 'visualization'},
-    # downstream adapters, benchmarks, deployment, the tools' helpers
-    {'seg', 'det', 'benchmarks', 'deploy', 'utils'},
+    # downstream adapters, benchmarks, deployment, the tools' helpers and
+    # the inference the tools run (apis: MMSeg's and MMDet's naming)
+    {'seg', 'det', 'benchmarks', 'deploy', 'utils', 'apis'},
 )
 LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}
 MODULES = sorted(PACKAGE.rglob('*.py'))

@@ -14,7 +14,7 @@ Example:
 import argparse
 from pathlib import Path
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -43,24 +43,11 @@ def main(argv: list[str] | None = None) -> list[Path]:
     """Draw, write and log the pictures; return the PNG paths."""
     args = parse_args(argv)
     # torch and the stack load after the arguments parse: --help is instant
-    from univ_mm.checkpoint.safe_io import use_safe_checkpoints
-    from univ_mm.utils.weights_check import check_checkpoint_kind, model_kind
-    from univ_mm.visualization.pccl_pictures import write_pictures
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    labels = args.labels or [Path(c).stem for c in args.checkpoints] or [
-        'init']
-    if len(labels) != max(len(args.checkpoints), 1):
-        raise SystemExit(
-            f'--labels gives {len(labels)} labels for '
-            f'{len(args.checkpoints)} checkpoints; give one label per '
-            'checkpoint (one label without --checkpoints), or none')
-    use_safe_checkpoints()
-    for checkpoint in args.checkpoints:
-        check_checkpoint_kind(checkpoint, model_kind(cfg.model))
-    paths = write_pictures(cfg, args.checkpoints, labels, args.out_dir,
-                           args.index, args.query, args.step)
+    from univ_mm.apis import visualize_pccl
+    paths = visualize_pccl(
+        args.config, args.checkpoints, labels=args.labels, index=args.index,
+        query=args.query, out_dir=args.out_dir, step=args.step,
+        cfg_options=args.cfg_options)
     print('\n'.join(map(str, paths)))
     return paths
 

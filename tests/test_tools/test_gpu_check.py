@@ -51,9 +51,12 @@ def test_cpu_attention_is_counted_as_torch_counts_cuda_attention():
     """4 N^2 D per head dimension block forward, as torch's CUDA rule."""
     import torch
     import torch.nn.functional as F
-    from helpers import load_tool
     from torch.utils.flop_counter import FlopCounterMode
-    load_tool('analysis/gpu_check.py').register_cpu_attention_flops()
+
+    from univ_mm.benchmarks.gpu_check_setup import (
+        register_cpu_attention_flops,
+    )
+    register_cpu_attention_flops()
     batch, heads, tokens, dims = 2, 3, 16, 8
     query = torch.randn(batch, heads, tokens, dims, requires_grad=True)
     with FlopCounterMode(display=False) as counter:

@@ -1,18 +1,18 @@
-"""tools/inference_det.py draws a box along the image edge silently."""
+"""univ_mm.apis.det_inference draws a box along the image edge silently."""
 import warnings
 from types import SimpleNamespace
 
 import numpy as np
 import torch
-from helpers import load_tool
 from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 from PIL import Image
 
+from univ_mm.apis.det_inference import draw
+
 
 def test_a_label_past_the_image_edge_does_not_warn(tmp_path, monkeypatch):
-    tool = load_tool('inference_det.py')
     image = tmp_path / 'image.png'
     Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(image)
     result = DetDataSample(pred_instances=InstanceData(
@@ -25,7 +25,7 @@ def test_a_label_past_the_image_edge_does_not_warn(tmp_path, monkeypatch):
     out = tmp_path / 'out.png'
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        assert tool.draw(model, str(image), {'image': np.zeros(
+        assert draw(model, str(image), {'image': np.zeros(
             (32, 32, 3), np.uint8)}, out, 0.5) == 2
     assert out.is_file()
     assert not [w for w in caught if 'out of bounds' in str(w.message)]

@@ -59,3 +59,24 @@ def fused_input(model: nn.Module, images: dict[str, np.ndarray]
     model.backbone.drop_modality = lost[0] if lost else None
     return np.concatenate([images.get(name, np.zeros(shape, np.uint8))
                            for name in MODALITIES], axis=-1)
+
+
+def camera_pair_input(model: nn.Module, image: Path, ir: Path | None,
+                      config: str
+                      ) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
+    """The fused input of an RGB-T ``model`` and its images by camera
+    (``image`` the RGB one, ``-`` for a lost RGB camera; ``ir`` None for
+    a lost thermal one); None for a single-camera model.
+
+    Raises:
+        ValueError: ``ir`` is given to a single-camera model (of
+            ``config``).
+    """
+    if is_rgbt(model.cfg.model):
+        rgb = None if str(image) == '-' else image
+        images = read_camera_images(rgb, ir)
+        return fused_input(model, images), images
+    if ir is not None:
+        raise ValueError(f'--ir is for RGB-T configs; {config} reads '
+                         'one image')
+    return None

@@ -1,6 +1,7 @@
 """The pictures of PCCL on one held-out pair of a pre-training config.
 
-Used by ``tools/visualize_pccl.py`` and ``projects/pccl_evidence``:
+Used by ``tools/visualize_pccl.py`` (through
+:func:`univ_mm.apis.visualize_pccl`) and ``projects/pccl_evidence``:
   pccl_pair.png          the RGB and IR images side by side;
   pccl_pseudo_pairs.png  for one query patch, the teacher's last-block
                          attention and the pseudo-pair mask PCCL trains on;
