@@ -35,19 +35,22 @@ def main() -> None:
         check_checkpoint_fills_model,
         check_checkpoint_kind,
         model_kind,
+        read_state_dict,
     )
     use_safe_checkpoints()
     cfg = load_config(args)
     if args.drop_modality:
         drop_modality(cfg, args.drop_modality, args.work_dir is None)
-    check_checkpoint_kind(args.checkpoint, model_kind(cfg.model))
+    state = read_state_dict(args.checkpoint)  # once, for both checks
+    check_checkpoint_kind(args.checkpoint, model_kind(cfg.model), state)
     init_distributed_on_cpu(cfg)
     cfg.load_from = args.checkpoint
     runner = Runner.from_cfg(cfg)
     model = runner.model.module if is_model_wrapper(runner.model) else \
         runner.model
     check_checkpoint_fills_model(model, args.checkpoint,
-                                 args.allow_partial_load)
+                                 args.allow_partial_load, state)
+    del state  # the runner loads the checkpoint itself
     metrics = runner.test()
     print({name: round(float(value), 4) for name, value in metrics.items()})
 

@@ -4,11 +4,13 @@ import torch
 from torch import nn
 
 from univ_mm.checkpoint.safe_io import save_atomically
+from univ_mm.utils import weights_check
 from univ_mm.utils.weights_check import (
     CheckpointKindError,
     PartialCheckpointError,
     check_checkpoint_fills_model,
     check_checkpoint_kind,
+    init_checked_model,
     model_kind,
 )
 
@@ -93,3 +95,21 @@ def test_a_checkpoint_of_the_needed_kind_passes(tmp_path, kind):
 def test_a_checkpoint_of_unknown_kind_passes(tmp_path):
     path = save_atomically(model().state_dict(), tmp_path / 'plain.pth')
     check_checkpoint_kind(path, 'segmentor')
+
+
+def test_both_checks_of_a_checked_init_share_one_read(tmp_path, monkeypatch):
+    path = save_atomically(dict(state_dict=model().state_dict()),
+                           tmp_path / 'full.pth')
+    loader = weights_check.CheckpointLoader
+    reads = []
+    original = loader.load_checkpoint
+
+    def counted(*args, **kwargs):
+        reads.append(args)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(loader, 'load_checkpoint', counted)
+    built = init_checked_model(model, path, None)
+    assert isinstance(built, nn.Sequential) and len(reads) == 1
+    with pytest.raises(PartialCheckpointError):
+        init_checked_model(lambda: nn.Linear(2, 2), path, None)
+    assert len(reads) == 2

@@ -1,6 +1,6 @@
 """Refuse checkpoints of the wrong kind, or that did not fill the model."""
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from mmengine.runner import CheckpointLoader
@@ -57,14 +57,16 @@ def model_kind(names: Iterable[str]) -> str | None:
     return None
 
 
-def _load_state_dict(checkpoint: str | Path) -> dict:
-    """The state dict of a checkpoint (a path or URL), without ``module.``."""
+def read_state_dict(checkpoint: str | Path) -> dict:
+    """The state dict of a checkpoint (a path or URL), without ``module.``;
+    read once, it can be given to both checks."""
     loaded = CheckpointLoader.load_checkpoint(str(checkpoint), 'cpu')
     state = loaded.get('state_dict', loaded)
     return {re.sub(r'^module\.', '', k): v for k, v in state.items()}
 
 
-def check_checkpoint_kind(checkpoint: str | Path, needed: str | None) -> None:
+def check_checkpoint_kind(checkpoint: str | Path, needed: str | None,
+                          state: dict | None = None) -> None:
     """Refuse ``checkpoint`` unless it is of the ``needed`` kind.
 
     Call it before any loading: a model of another kind fails deep in
@@ -77,11 +79,15 @@ def check_checkpoint_kind(checkpoint: str | Path, needed: str | None) -> None:
         checkpoint (str | Path): The checkpoint (a path or URL).
         needed (str, optional): A key of :data:`CHECKPOINT_KINDS`, e.g.
             ``model_kind(cfg.model)``.
+        state (dict, optional): Its :func:`read_state_dict`, if read
+            already. Defaults to None: read here.
 
     Raises:
         CheckpointKindError: The checkpoint is of another known kind.
     """
-    found = model_kind(_load_state_dict(checkpoint))
+    if state is None:
+        state = read_state_dict(checkpoint)
+    found = model_kind(state)
     if None in (found, needed) or found == needed:
         return
     raise CheckpointKindError(
@@ -100,7 +106,8 @@ def _mismatches(model: nn.Module, state: dict) -> dict[str, list[str]]:
 
 
 def check_checkpoint_fills_model(model: nn.Module, checkpoint: str | Path,
-                                 allow_partial: bool = False) -> None:
+                                 allow_partial: bool = False,
+                                 state: dict | None = None) -> None:
     """Check that ``checkpoint`` holds every weight of ``model``, in shape.
 
     MMSeg's ``init_model``, MMDet's ``init_detector`` and the runner's
@@ -112,12 +119,15 @@ def check_checkpoint_fills_model(model: nn.Module, checkpoint: str | Path,
         checkpoint (str | Path): The checkpoint (a path or URL).
         allow_partial (bool): Only warn, for an intentional partial load.
             Defaults to False.
+        state (dict, optional): Its :func:`read_state_dict`, if read
+            already. Defaults to None: read here.
 
     Raises:
         PartialCheckpointError: Keys are missing, unexpected or of another
             shape; the message names them.
     """
-    state = _load_state_dict(checkpoint)
+    if state is None:
+        state = read_state_dict(checkpoint)
     problems = {kind: keys for kind, keys in
                 _mismatches(model, state).items() if keys}
     if not problems:
@@ -136,3 +146,31 @@ def check_checkpoint_fills_model(model: nn.Module, checkpoint: str | Path,
         'load: check that the checkpoint is the trained model of this config '
         f'(not a backbone export), or pass {ALLOW_PARTIAL_FLAG} for an '
         'intentional partial load.')
+
+
+def init_checked_model(init: Callable[[], nn.Module],
+                       checkpoint: str | Path, needed: str | None,
+                       allow_partial: bool = False) -> nn.Module:
+    """``init()`` a model that loads ``checkpoint``, between the two checks.
+
+    The checkpoint is refused before ``init`` runs unless it is of the
+    ``needed`` kind (:func:`check_checkpoint_kind`), and after unless it
+    fills the model (:func:`check_checkpoint_fills_model`); both checks
+    share one read of its state dict.
+
+    Args:
+        init (Callable): Builds the model and loads the checkpoint, e.g.
+            MMSeg's ``init_model`` with its arguments bound.
+        checkpoint (str | Path): The checkpoint (a path or URL).
+        needed (str, optional): A key of :data:`CHECKPOINT_KINDS`.
+        allow_partial (bool): Only warn when it does not fill the model.
+            Defaults to False.
+
+    Returns:
+        nn.Module: The model ``init`` built.
+    """
+    state = read_state_dict(checkpoint)
+    check_checkpoint_kind(checkpoint, needed, state)
+    model = init()
+    check_checkpoint_fills_model(model, checkpoint, allow_partial, state)
+    return model
