@@ -12,7 +12,6 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from helpers import load_tool
 from mmdet.apis import inference_detector, init_detector
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
@@ -24,6 +23,8 @@ from rgbt_configs import (
     source_of,
 )
 from test_train_eval import shrink
+
+from univ_mm.apis import detect_image
 
 DET = Path('configs/det')
 RGBT_CONFIGS = sorted(DET.glob('*-rgbt-*.py'))
@@ -266,11 +267,10 @@ def test_inference_tool_draws_on_both_images(trained, tmp_path):
                        .read_text())['images'][0]
     out = tmp_path / 'out.png'
     with DefaultScope.overwrite_default_scope('mmdet'):
-        load_tool('inference_det.py').main([
-            str(root / image['file_name']), str(config),
-            str(Path(cfg.work_dir) / 'epoch_1.pth'), '--ir',
-            str(root / image['ir_file_name']), '--out-file', str(out),
-            '--score-thr', '0'])
+        detect_image(root / image['file_name'], str(config),
+                     str(Path(cfg.work_dir) / 'epoch_1.pth'),
+                     ir=root / image['ir_file_name'], out_file=out,
+                     score_thr=0.0)
     for path in (out, tmp_path / 'out_ir.png'):
         assert cv2.imread(str(path)).shape == (image['height'],
                                                image['width'], 3)

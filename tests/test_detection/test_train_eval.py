@@ -13,12 +13,13 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
-from helpers import load_tool, one_camera_configs
+from helpers import one_camera_configs
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
+from univ_mm.apis import detect_image
 from univ_mm.checkpoint.safe_io import (
     load_checkpoint_safely,
     save_atomically,
@@ -170,9 +171,8 @@ def test_inference_script_writes_the_drawn_image(trained, tmp_path):
     config, checkpoint, root = trained
     image = root / 'val/thermal_8_bit/FLIR_00000.jpeg'
     out = tmp_path / 'out.png'
-    load_tool('inference_det.py').main(
-        [str(image), str(config), str(checkpoint), '--out-file', str(out),
-         '--score-thr', '0.0'])
+    detect_image(image, str(config), str(checkpoint), out_file=out,
+                 score_thr=0.0)
     drawn, source = cv2.imread(str(out)), cv2.imread(str(image))
     assert drawn.shape == source.shape and (drawn != source).any()
 
@@ -186,9 +186,8 @@ def test_inference_refuses_a_detector_whose_head_did_not_load(trained,
     partial = save_atomically(state, tmp_path / 'partial.pth')
     out = tmp_path / 'out.png'
     with pytest.raises(PartialCheckpointError, match='missing: roi_head'):
-        load_tool('inference_det.py').main(
-            [str(root / 'val/thermal_8_bit/FLIR_00000.jpeg'), str(config),
-             str(partial), '--out-file', str(out)])
+        detect_image(root / 'val/thermal_8_bit/FLIR_00000.jpeg',
+                     str(config), str(partial), out_file=out)
     assert not out.exists()
 
 

@@ -11,7 +11,6 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from helpers import load_tool
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
@@ -24,6 +23,8 @@ from rgbt_configs import (
     lr_and_decay,
     source_of,
 )
+
+from univ_mm.apis import segment_image
 
 SEG = Path('configs/seg')
 RGBT_CONFIGS = [
@@ -279,11 +280,11 @@ def test_inference_tool_draws_on_both_images_or_the_one_left(
     checkpoint = str(Path(cfg.work_dir) / 'iter_2.pth')
     rgb = converted['mfnet'] / 'rgb/img_dir/test/00005D.png'
     ir = converted['mfnet'] / 'ir/img_dir/test/00005D.png'
-    tool = load_tool('inference_seg.py')
-    common = [str(config), checkpoint, '--ir', str(ir), '--device', 'cpu']
     with DefaultScope.overwrite_default_scope('mmseg'):
-        both = tool.main([str(rgb), *common, '--out-dir', str(tmp_path / 'a')])
-        lost = tool.main(['-', *common, '--out-dir', str(tmp_path / 'b')])
+        both = segment_image(rgb, str(config), checkpoint, ir=ir,
+                             out_dir=tmp_path / 'a', device='cpu').paths
+        lost = segment_image(Path('-'), str(config), checkpoint, ir=ir,
+                             out_dir=tmp_path / 'b', device='cpu').paths
     assert [p.name for p in both] == [
         '00005D_mask.png', '00005D_overlay.png', '00005D_ir_overlay.png']
     assert [p.name for p in lost] == ['00005D_mask.png',

@@ -5,9 +5,9 @@ import sys
 import numpy as np
 import pytest
 import torch
-from helpers import load_tool
 from PIL import Image
 
+from univ_mm.apis import detect_image, segment_image, visualize_pccl
 from univ_mm.checkpoint.safe_io import save_atomically
 from univ_mm.utils.weights_check import CheckpointKindError
 
@@ -38,19 +38,17 @@ def refusal(found: str, needed: str) -> str:
 
 
 def test_inference_seg_refuses_a_detector_checkpoint(tmp_path, image):
-    args = [image, SEG_CONFIG, checkpoint(tmp_path, 'detector'),
-            '--out-dir', str(tmp_path), '--device', 'cpu']
     with pytest.raises(CheckpointKindError,
                        match=refusal('detector', 'segmentor')):
-        load_tool('inference_seg.py').main(args)
+        segment_image(image, SEG_CONFIG, checkpoint(tmp_path, 'detector'),
+                      out_dir=tmp_path, device='cpu')
 
 
 def test_inference_det_refuses_a_segmentor_checkpoint(tmp_path, image):
-    args = [image, DET_CONFIG, checkpoint(tmp_path, 'segmentor'),
-            '--out-file', str(tmp_path / 'out.png')]
     with pytest.raises(CheckpointKindError,
                        match=refusal('segmentor', 'detector')):
-        load_tool('inference_det.py').main(args)
+        detect_image(image, DET_CONFIG, checkpoint(tmp_path, 'segmentor'),
+                     out_file=tmp_path / 'out.png')
 
 
 def test_test_tool_refuses_a_checkpoint_of_another_task(tmp_path,
@@ -64,8 +62,7 @@ def test_test_tool_refuses_a_checkpoint_of_another_task(tmp_path,
 
 
 def test_visualize_pccl_refuses_a_segmentor_checkpoint(tmp_path):
-    args = [PRETRAIN_CONFIG, '--checkpoints',
-            checkpoint(tmp_path, 'segmentor'), '--out-dir', str(tmp_path)]
     with pytest.raises(CheckpointKindError,
                        match=refusal('segmentor', 'UNIV pre-training')):
-        load_tool('visualize_pccl.py').main(args)
+        visualize_pccl(PRETRAIN_CONFIG, [checkpoint(tmp_path, 'segmentor')],
+                       out_dir=str(tmp_path))

@@ -1,13 +1,12 @@
 """A checkpoint chooses no code: the type its config text names is never
 built, and a pre-training checkpoint loads under any default scope."""
 import shutil
-import sys
 
 import mmdet.models  # noqa: F401
 import mmseg.models  # noqa: F401
 import pytest
 import torch
-from helpers import load_tool, tiny_univ, tiny_vit, train_lora_by_hand
+from helpers import tiny_univ, tiny_vit, train_lora_by_hand
 from mmdet.registry import MODELS as DET_MODELS
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
@@ -16,10 +15,10 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS as SEG_MODELS
 from mmseg.structures import SegDataSample
 
-from univ_mm.checkpoint.safe_io import save_atomically
+from univ_mm.checkpoint.safe_io import save_atomically, use_safe_checkpoints
 from univ_mm.models.backbones.lora_merge import merge_lora_weights
 from univ_mm.registry import MODELS
-from univ_mm.utils.export import own_backbones
+from univ_mm.utils.export import export_backbone, own_backbones
 
 TINY_CONVMAE = dict(type='UNIVConvMAE', arch='tiny', img_size=64,
                     out_indices=(2, ))
@@ -45,10 +44,8 @@ def pretrained(checkpoint) -> dict:
 
 
 def export_tool(path, monkeypatch):
-    tool = load_tool('export_backbone.py')
-    monkeypatch.setattr(sys, 'argv', [
-        'export_backbone.py', str(path), str(path.parent / 'out.pth')])
-    tool.main()
+    use_safe_checkpoints()  # as tools/export_backbone.py does first
+    export_backbone(str(path), str(path.parent / 'out.pth'))
 
 
 def teacher_init(path, monkeypatch):

@@ -4,10 +4,11 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from helpers import TINY_ARCH, load_tool
+from helpers import TINY_ARCH
 from mmengine.config import Config
 from mmengine.visualization import BaseVisBackend
 
+from univ_mm.apis import visualize_pccl
 from univ_mm.registry import MODELS, VISBACKENDS, VISUALIZERS
 from univ_mm.synthetic.world import generate_synthetic_mvip
 from univ_mm.visualization import PCCLVisualizer, pca_colours
@@ -62,12 +63,15 @@ def test_visualizer_draws_and_sends_to_every_backend(tmp_path):
     assert RecordingVisBackend.images['pccl_pair', 3] is pair
 
 
-@pytest.fixture(scope='module')
-def tool():
-    return load_tool('visualize_pccl.py')
+def recorded(data, scale: tuple[int, int]) -> dict:
+    """Options: validation pairs of ``data`` at ``scale``, pictures to the
+    recording backend."""
+    return {'val_dataloader.dataset.data_root': str(data),
+            'val_dataloader.dataset.pipeline.1.scale': scale,
+            'visualizer.vis_backends.0.type': 'RecordingVisBackend'}
 
 
-def test_tool_writes_before_after_pictures(tmp_path, tool):
+def test_tool_writes_before_after_pictures(tmp_path):
     data = tmp_path / 'data'
     generate_synthetic_mvip(str(data), num_pairs=8, image_size=(32, 40))
     cfg = Config.fromfile(CONFIG)
@@ -85,12 +89,10 @@ def test_tool_writes_before_after_pictures(tmp_path, tool):
         checkpoints.append(str(tmp_path / f'{name}.pth'))
         torch.save(dict(state_dict=model.state_dict()), checkpoints[-1])
     RecordingVisBackend.images.clear()
-    paths = tool.main([
-        str(tmp_path / 'config.py'), '--checkpoints', *checkpoints,
-        '--out-dir', str(tmp_path / 'out'), '--step', '7', '--cfg-options',
-        f'val_dataloader.dataset.data_root={data}',
-        'val_dataloader.dataset.pipeline.1.scale=(40,32)',
-        'visualizer.vis_backends.0.type=RecordingVisBackend'])
+    paths = visualize_pccl(
+        str(tmp_path / 'config.py'), checkpoints,
+        out_dir=str(tmp_path / 'out'), step=7,
+        cfg_options=recorded(data, (40, 32)))
     names = ['pccl_pair', 'pccl_pseudo_pairs', 'pccl_pca']
     assert [p.name for p in paths] == [f'{n}.png' for n in names]
     pca = cv2.imread(str(paths[-1]))
@@ -100,19 +102,16 @@ def test_tool_writes_before_after_pictures(tmp_path, tool):
         (n, 7) for n in names)
 
 
-def test_tool_reads_the_convmae_token_stride(tmp_path, tool):
+def test_tool_reads_the_convmae_token_stride(tmp_path):
     data = tmp_path / 'data'
     generate_synthetic_mvip(str(data), num_pairs=8, image_size=(32, 48))
-    paths = tool.main([
-        CONVMAE_CONFIG, '--out-dir', str(tmp_path / 'out'), '--cfg-options',
-        f'val_dataloader.dataset.data_root={data}',
-        'val_dataloader.dataset.pipeline.1.scale=(48,32)',
-        'visualizer.vis_backends.0.type=RecordingVisBackend'])
+    paths = visualize_pccl(CONVMAE_CONFIG, out_dir=str(tmp_path / 'out'),
+                           cfg_options=recorded(data, (48, 32)))
     # a 2x3 grid of stride-16 tokens fits the 32x48 pair: three panels
     pca = cv2.imread(str(paths[-1]))
     assert pca.shape == (32 * 4, 3 * 48 * 4 + 2 * 4, 3)
 
 
-def test_tool_wants_one_label_per_checkpoint(tool):
+def test_tool_wants_one_label_per_checkpoint():
     with pytest.raises(SystemExit, match='2 labels for 1 checkpoints'):
-        tool.main([CONFIG, '--checkpoints', 'a.pth', '--labels', 'a', 'b'])
+        visualize_pccl(CONFIG, ['a.pth'], labels=['a', 'b'])
