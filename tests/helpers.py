@@ -1,10 +1,4 @@
-"""Tiny model configs that build in milliseconds on CPU, and tool loading."""
-import importlib.util
-import sys
-from pathlib import Path
-
-#: The scripts of the repository, imported by :func:`load_tool`.
-TOOLS = Path(__file__).resolve().parents[1] / 'tools'
+"""Tiny model configs that build in milliseconds on CPU."""
 #: The backbone initialisations of the baseline twins.
 BASELINE_INITS = 'configs/seg/_base_/baseline_inits.py'
 #: A 2-layer ViT small enough for unit tests.
@@ -58,25 +52,6 @@ def assert_only_init_differs(twin_path, univ_path, init_key=None) -> None:
     twin['model']['backbone'].pop('init_cfg')
     univ['model']['backbone'].pop('init_cfg')
     assert {k: v for k, v in twin.items() if k not in inits} == univ
-
-
-def load_tool(relative: str):
-    """Import a script of ``tools/`` as a module.
-
-    Args:
-        relative (str): Its path under ``tools/``, e.g.
-            ``'dataset_converters/m3fd.py'``.
-
-    Returns:
-        module: The script, registered as ``tool_<name>``.
-    """
-    path = TOOLS / relative
-    name = 'tool_' + path.stem
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def one_camera_configs(folder, pattern: str) -> list:

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import load_tool
 from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
 
+from univ_mm.apis import segment_image
+from univ_mm.benchmarks.downstream.results import read_metric
 from univ_mm.checkpoint.safe_io import load_checkpoint_safely, save_atomically
 from univ_mm.seg.datasets import MSRSDataset
 from univ_mm.utils.weights_check import PartialCheckpointError
@@ -43,19 +44,17 @@ def test_test_tool_prints_per_class_iou_and_writes_metrics(
     table = out[out.index('per class results'):]
     assert all(name in table for name in MSRSDataset.METAINFO['classes'])
     printed = ast.literal_eval(out.strip().splitlines()[-1])  # test.py
-    compare_seg = load_tool('analysis/compare_seg.py')
-    miou, source = compare_seg.read_metric(tmp_path, 'mIoU')
+    miou, source = read_metric(tmp_path, 'mIoU')
     assert source.name == f'{source.parent.name}.json'
     assert miou == pytest.approx(printed['mIoU'], abs=1e-3)
 
 
-def test_inference_writes_colour_mask_and_overlay(trained, tmp_path, capsys):
+def test_inference_writes_colour_mask_and_overlay(trained, tmp_path):
     config, checkpoint, data_root = trained
     image = data_root / 'img_dir' / 'test' / '00000D.png'
-    inference = load_tool('inference_seg.py')
-    mask_path, overlay_path = inference.main([
-        str(image), str(config), str(checkpoint), '--out-dir',
-        str(tmp_path), '--device', 'cpu'])
+    result = segment_image(image, str(config), str(checkpoint),
+                           out_dir=tmp_path, device='cpu')
+    mask_path, overlay_path = result.paths
     assert (mask_path.name, overlay_path.name) == ('00000D_mask.png',
                                                    '00000D_overlay.png')
     with Image.open(mask_path) as mask:
@@ -66,7 +65,7 @@ def test_inference_writes_colour_mask_and_overlay(trained, tmp_path, capsys):
     np.testing.assert_array_equal(palette, MSRSDataset.METAINFO['palette'])
     with Image.open(overlay_path) as overlay:
         assert overlay.mode == 'RGB' and overlay.size == (80, 64)
-    assert '(ir)' in capsys.readouterr().out  # equal channel statistics
+    assert result.read_as == 'ir'  # equal channel statistics
 
 
 def test_tools_refuse_a_checkpoint_that_does_not_fill_the_model(
@@ -81,11 +80,11 @@ def test_tools_refuse_a_checkpoint_that_does_not_fill_the_model(
         str(tmp_path)])
     with pytest.raises(PartialCheckpointError, match='missing: decode_head'):
         runpy.run_path('tools/test.py', run_name='__main__')
-    inference = load_tool('inference_seg.py')
-    args = [str(data_root / 'img_dir' / 'test' / '00000D.png'), str(config),
-            str(partial), '--out-dir', str(tmp_path), '--device', 'cpu']
+    args = (data_root / 'img_dir' / 'test' / '00000D.png', str(config),
+            str(partial))
     with pytest.raises(PartialCheckpointError, match='missing: decode_head'):
-        inference.main(args)
+        segment_image(*args, out_dir=tmp_path, device='cpu')
     assert not list(tmp_path.glob('*.png'))
-    inference.main([*args, '--allow-partial-load'])  # on purpose: runs
+    segment_image(*args, out_dir=tmp_path, device='cpu',
+                  allow_partial_load=True)  # on purpose: runs
 
