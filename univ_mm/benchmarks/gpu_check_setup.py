@@ -92,12 +92,9 @@ class Check:
 
         from univ_mm.registry import MODELS
         model = MODELS.build(cfg.model).to(self.device).train()
-        optim_cfg = dict(cfg.optim_wrapper)
-        if not self.cuda and optim_cfg['type'].endswith('AmpOptimWrapper'):
-            optim_cfg['type'] = optim_cfg['type'].replace(
-                'AmpOptimWrapper', 'OptimWrapper')
-            for key in ('dtype', 'loss_scale'):
-                optim_cfg.pop(key, None)
+        from univ_mm.utils.cli import without_amp
+        optim_cfg = cfg.optim_wrapper if self.cuda else without_amp(
+            cfg.optim_wrapper)
         return model, build_optim_wrapper(model, optim_cfg)
 
     def batch_data(self, model, seed: int = 0) -> dict:

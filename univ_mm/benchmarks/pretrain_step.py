@@ -24,7 +24,11 @@ from univ_mm.benchmarks.profiling import (
 )
 from univ_mm.registry import DATASETS, MODELS, TRANSFORMS
 from univ_mm.synthetic.world import generate_synthetic_mvip
-from univ_mm.utils.cli import load_config, quiet_frozen_weight_warnings
+from univ_mm.utils.cli import (
+    load_config,
+    quiet_frozen_weight_warnings,
+    without_amp,
+)
 
 MIB = 2**20
 
@@ -39,11 +43,8 @@ def build(cfg, device: torch.device):
 def build_optimizer(cfg, model, device: torch.device):
     """The config's optimizer wrapper; on CPU without MMEngine's AMP."""
     optim_cfg = cfg.optim_wrapper
-    if device.type == 'cpu' and optim_cfg.type.endswith('AmpOptimWrapper'):
-        optim_cfg = dict(optim_cfg, type=optim_cfg.type.replace(
-            'AmpOptimWrapper', 'OptimWrapper'))
-        for key in ('dtype', 'loss_scale'):
-            optim_cfg.pop(key, None)
+    if device.type == 'cpu':
+        optim_cfg = without_amp(optim_cfg)
     return build_optim_wrapper(model, optim_cfg)
 
 

@@ -139,15 +139,26 @@ def set_amp(cfg: Config, enabled: bool | None) -> Config:
                 'AmpOptimWrapper'
         wrapper.setdefault('loss_scale', 'dynamic')
     elif amp and (enabled is False or not torch.cuda.is_available()):
-        plain = wrapper.type.replace('AmpOptimWrapper', 'OptimWrapper')
         if enabled is None:
+            plain = without_amp(wrapper)['type']
             print_log(f'no GPU: the config\'s {wrapper.type} needs one, '
                       f'training with {plain} (float32); --amp forces '
                       'mixed precision', logger='current')
-        wrapper.type = plain
+        cfg.optim_wrapper = without_amp(wrapper)
+    return cfg
+
+
+def without_amp(wrapper: dict) -> dict:
+    """An AMP optimizer wrapper's config as its plain twin
+    (``XAmpOptimWrapper`` -> ``XOptimWrapper``), without the AMP-only
+    options; another wrapper's unchanged (a copy)."""
+    wrapper = dict(wrapper)
+    if wrapper['type'].endswith('AmpOptimWrapper'):
+        wrapper['type'] = wrapper['type'].replace('AmpOptimWrapper',
+                                                  'OptimWrapper')
         for option in AMP_ONLY_OPTIONS:
             wrapper.pop(option, None)
-    return cfg
+    return wrapper
 
 
 def use_safe_checkpoint_hook(cfg: Config) -> Config:
