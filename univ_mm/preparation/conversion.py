@@ -107,18 +107,33 @@ def write_image(image: np.ndarray, path: Path) -> None:
     Image.fromarray(np.ascontiguousarray(image)).save(path)
 
 
-def save_sample(image: Path | np.ndarray, label: np.ndarray, img_out: Path,
-                ann_out: Path, summary: 'ConversionSummary') -> None:
-    """Write an image (copied when given as a path) and its label map, and
-    count both in ``summary``."""
-    if isinstance(image, Path):
-        img_out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(image, img_out)
-    else:
-        write_image(image, img_out)
-    write_label(label, ann_out)
+def save_sample(image: Path | np.ndarray, label: Path | np.ndarray,
+                img_out: Path, ann_out: Path,
+                summary: 'ConversionSummary') -> None:
+    """Write an image and its label map (each copied when given as a path,
+    e.g. a label map written already), and count both in ``summary``."""
+    for source, out, write in ((image, img_out, write_image),
+                               (label, ann_out, write_label)):
+        if isinstance(source, Path):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, out)
+        else:
+            write(source, out)
     summary.wrote(img_out)
     summary.wrote(ann_out)
+
+
+def save_per_modality(images: dict[str, Path | np.ndarray],
+                      label: np.ndarray, out_dir: Path, split: str,
+                      file_name: str, summary: 'ConversionSummary') -> None:
+    """Write each modality's image and the shared label map to
+    ``out_dir/<modality>/{img_dir,ann_dir}/<split>/<file_name>``; the label
+    is encoded once, then copied."""
+    for modality, image in images.items():
+        img_out, ann_out = (out_dir / modality / folder / split / file_name
+                            for folder in ('img_dir', 'ann_dir'))
+        save_sample(image, label, img_out, ann_out, summary)
+        label = ann_out
 
 
 class ConversionSummary:

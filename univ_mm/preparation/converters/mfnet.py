@@ -21,7 +21,7 @@ from univ_mm.preparation.conversion import (
     read_split_list,
     require,
     run,
-    save_sample,
+    save_per_modality,
 )
 
 SPLITS = ('train', 'val', 'test')
@@ -75,11 +75,8 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
         split, name = sample
         thermal, rgb = split_channels(root / 'images' / f'{name}.png')
         label = summary.read_label(root / 'labels' / f'{name}.png')
-        for modality, image in (('ir', thermal), ('rgb', rgb)):
-            save_sample(image, label,
-                        out_dir / modality / 'img_dir' / split / f'{name}.png',
-                        out_dir / modality / 'ann_dir' / split / f'{name}.png',
-                        summary)
+        save_per_modality(dict(ir=thermal, rgb=rgb), label, out_dir, split,
+                          f'{name}.png', summary)
 
     listed = {name for _, name in samples}
     unlisted = [p.stem for p in (root / 'images').glob('*.png')

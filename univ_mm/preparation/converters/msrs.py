@@ -15,7 +15,7 @@ from univ_mm.preparation.conversion import (
     raise_if_any,
     require,
     run,
-    save_sample,
+    save_per_modality,
 )
 
 SPLITS = {'train': 1083, 'test': 361}  # official pair counts
@@ -71,11 +71,9 @@ def convert(root: Path, out_dir: Path) -> ConversionSummary:
     def convert_one(sample: tuple[str, str]) -> None:
         split, name = sample
         label = summary.read_label(root / split / LABEL_FOLDER / name)
-        for modality, folder in MODALITY_FOLDERS.items():
-            save_sample(root / split / folder / name, label,
-                        out_dir / modality / 'img_dir' / split / name,
-                        out_dir / modality / 'ann_dir' / split / name,
-                        summary)
+        images = {modality: root / split / folder / name
+                  for modality, folder in MODALITY_FOLDERS.items()}
+        save_per_modality(images, label, out_dir, split, name, summary)
 
     counts = {s: sum(1 for split, _ in samples if split == s) for s in SPLITS}
     if counts != SPLITS:
